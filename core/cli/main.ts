@@ -1,0 +1,32 @@
+import { resolve } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { appVersion } from '../host/app-version';
+import { serve } from './serve';
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new InvalidArgumentError(`'${value}' is not a port number (0-65535)`);
+  }
+  return port;
+}
+
+const program = new Command()
+  .name('rewardranker')
+  .description('RewardRanker Studio: train and inspect code rerankers')
+  .version(appVersion())
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('serve the app in a browser: UI and API on 127.0.0.1, guarded by a token in the printed URL')
+  .option('--workspace <dir>', 'where runs, checkpoints and the run store live', 'workspace')
+  .option('--port <n>', 'port on 127.0.0.1 (default: 8571 or the next free one; 0 picks any)', parsePort)
+  .action(async (opts: { workspace: string; port?: number }) => {
+    await serve({ workspace: resolve(opts.workspace), port: opts.port ?? null });
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  console.error(`rewardranker: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
