@@ -1,0 +1,82 @@
+/**
+ * How a language plugs into the sandbox. One small module per language in core/sandbox/languages/<id>.ts exports
+ * a `Language` object; core/sandbox/languages/index.ts lists them. The runner drives every language the same way:
+ *
+ *   1. prepare(program)   in-process, pure: the whole assembled program (core/data builds it the way the benchmark's
+ *                         own evaluator does) -> the source files to put in the sandbox's temp dir (Main.java,
+ *                         main_test.go + go.mod, ...). An in-process transpiler runs here (TypeScript via esbuild);
+ *                         it may answer a SyntaxError without running anything.
+ *   2. compile?(limits)   optional, runs isolated like any program, under DEFAULT_COMPILE_LIMITS: the command and the
+ *                         files to `collect` (the artifact). Its outcome is classified by compile.classify (default:
+ *                         non-zero exit = SyntaxError, the way MultiPL-E counts compile errors). The artifact is
+ *                         cached by language + program text, so the same program compiles once; the run step gets
+ *                         the collected files instead of the sources.
+ *   3. run(limits)        the command that runs the program (interpreter or artifact). Runtimes that break under
+ *                         RLIMIT_AS (memory: 'runtime') must put limits.memoryBytes into their own flag here (JVM
+ *                         -Xmx, GOMEMLIMIT, node --max-old-space-size); 'address-space' ones get RLIMIT_AS.
+ *   4. classify(outcome)  OK / Exception / SyntaxError / MemoryLimit from exit code and stderr, matching
+ *                         MultiPL-E's evaluation/src/eval_<lang>.py. The runner itself decides Timeout, OutputLimit
+ *                         and SandboxError before asking, so classify only sees programs that ended on their own.
+ *
+ * Availability: `executables` are looked up on the host (absolute paths or names on PATH); if one is missing the
+ * language is reported unavailable naming `debianPackages`, and its candidates get no verdict (never a failure).
+ * Warm workers: every language runs in a pool worker's long-lived sandbox (a fresh process per candidate, the temp
+ * dir and all processes wiped between candidates); Python additionally runs inline in a fork of the supervisor.
+ */
+import type { Limits } from './limits';
+import type { RawOutcome, SandboxFile } from './isolation/types';
+import type { Classification } from './verdict';
+
+export const LANGUAGE_IDS = [
+  'python',
+  'javascript',
+  'typescript',
+  'cpp',
+  'java',
+  'csharp',
+  'php',
+  'bash',
+  'go',
+  'rust',
+  'lua',
+  'ruby',
+] as const;
+export type LanguageId = (typeof LANGUAGE_IDS)[number];
+
+export type Prepared =
+  | { ok: true; files: SandboxFile[] }
+  /** Rejected before running (e.g. the transpiler's syntax error); `message` becomes the result's stderr. */
+  | { ok: false; classification: Classification; message: string };
+
+/** One step's command inside the sandbox (working dir = SANDBOX_WORK_DIR, holding the step's files). */
+export interface StepCommand {
+  argv: string[];
+  env?: Record<string, string>;
+  /** Extra files for this step only (a test runner's config, a build manifest). */
+  files?: SandboxFile[];
+}
+
+export interface CompileStep {
+  command(limits: Limits): StepCommand & { collect: string[] };
+  classify?(outcome: RawOutcome): Classification;
+}
+
+export interface Language {
+  readonly id: LanguageId;
+  readonly displayName: string;
+  /** MultiPL-E's short name (py, js, ts, cpp, java, cs, php, sh, go, rs, lua, rb). */
+  readonly multiplE: string;
+  readonly debianPackages: readonly string[];
+  readonly executables: readonly string[];
+  /** Host paths the sandbox must be able to read besides /usr, /etc, /lib* (bound read-only at the same path). */
+  readonly readOnlyPaths?: readonly string[];
+  /** 'address-space': RLIMIT_AS is applied. 'runtime': run() passes limits.memoryBytes to the runtime's own flag. */
+  readonly memory: 'address-space' | 'runtime';
+  prepare(program: string): Prepared | Promise<Prepared>;
+  readonly compile?: CompileStep;
+  run(limits: Limits): StepCommand & {
+    /** A Python file the fork server may run inline instead of exec'ing argv (see SandboxJob.inlinePython). */
+    inlinePython?: string;
+  };
+  classify(outcome: RawOutcome): Classification;
+}
