@@ -45,3 +45,34 @@ export function listExecutionProviders(): ExecutionProvider[] {
 export function onnxruntimeVersion(): string | null {
   return ort.env.versions?.node ?? null;
 }
+
+const platformOnly: Record<string, string> = {
+  dml: 'DirectML ships with onnxruntime-node on Windows only (x64/arm64); use cpu, cuda or webgpu here',
+  coreml: 'CoreML ships with onnxruntime-node on macOS only; use cpu or webgpu here',
+};
+
+const deviceNeeds: Record<string, string> = {
+  cuda: 'an NVIDIA GPU with its driver, CUDA 12 and cuDNN 9',
+  webgpu: 'a GPU with a WebGPU-capable driver (on Linux: Vulkan, e.g. the mesa-vulkan-drivers package or the vendor driver)',
+  dml: 'a DirectX 12 GPU',
+  coreml: 'an Apple device',
+};
+
+/** What a provider needs to run, for error messages when a session can't be created on it. */
+export function providerNeeds(name: string): string {
+  return deviceNeeds[name] ?? 'its device';
+}
+
+/**
+ * Throws, naming what to install, when a requested provider is not usable here. There is never a silent
+ * fall-back to cpu: a run asked for on a GPU either runs there or fails.
+ */
+export function checkProvider(name: string): void {
+  if (name === 'cpu') return;
+  const known = listExecutionProviders().find((p) => p.name === name);
+  if (!known) {
+    const why = platformOnly[name] ?? `onnxruntime-node ${onnxruntimeVersion() ?? ''} has no provider named '${name}'`;
+    throw new Error(`execution provider '${name}' is not available on ${process.platform}/${process.arch}: ${why}`);
+  }
+  if (known.status === 'missing') throw new Error(`execution provider '${name}' is ${known.detail}`);
+}

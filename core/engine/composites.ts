@@ -1,0 +1,132 @@
+/** Layers and losses built from the primitives in ops.ts: none needs a gradient rule of its own. */
+import { type Tensor, fail, normAxis } from './graph';
+import {
+  add,
+  arange,
+  concat,
+  div,
+  gather,
+  gatherElements,
+  lessOrEqual,
+  logSoftmax,
+  matmul,
+  mul,
+  pow,
+  sigmoid,
+  slice,
+  softmax,
+  sqrt,
+  squeeze,
+  sub,
+  sum,
+  tanh,
+  transpose,
+  unsqueeze,
+  where,
+} from './ops';
+
+export function mean(x: Tensor, axes: readonly number[], keepdims = false): Tensor {
+  let n = 1;
+  for (const a of axes) {
+    const d = x.shape[normAxis('mean', x.site, a, x.rank)]!;
+    if (typeof d !== 'number') fail('mean', x.site, `axis ${a} of ${x} is symbolic: divide a sum by a count instead`);
+    n *= d;
+  }
+  return mul(sum(x, axes, keepdims), 1 / n);
+}
+
+export function linear(x: Tensor, w: Tensor, b?: Tensor): Tensor {
+  const y = matmul(x, w);
+  return b ? add(y, b) : y;
+}
+
+export function layerNorm(x: Tensor, w: Tensor, b: Tensor, eps = 1e-5): Tensor {
+  const xc = sub(x, mean(x, [-1], true));
+  const variance = mean(mul(xc, xc), [-1], true);
+  return add(mul(div(xc, sqrt(add(variance, eps))), w), b);
+}
+
+export function rmsNorm(x: Tensor, w: Tensor, eps = 1e-6): Tensor {
+  return mul(div(x, sqrt(add(mean(mul(x, x), [-1], true), eps))), w);
+}
+
+/** GELU, tanh approximation (GPT-2's); ONNX Runtime fuses this pattern into one kernel. */
+export function gelu(x: Tensor): Tensor {
+  const inner = mul(add(x, mul(pow(x, 3), 0.044715)), Math.sqrt(2 / Math.PI));
+  return mul(mul(x, 0.5), add(tanh(inner), 1));
+}
+
+export function silu(x: Tensor): Tensor {
+  return mul(x, sigmoid(x));
+}
+
+/**
+ * Mean negative log-likelihood of `targets` (int64, shape [...]) under `logits` ([..., V]), over the positions
+ * where `mask` (float, shape [...]) is 1: padded positions of mixed-length batches count for nothing.
+ */
+export function crossEntropy(logits: Tensor, targets: Tensor, mask?: Tensor): Tensor {
+  const picked = squeeze(gatherElements(logSoftmax(logits, -1), unsqueeze(targets, [-1]), -1), [-1]);
+  const all = [...Array(picked.rank).keys()];
+  if (!mask) {
+    return mul(sum(picked, all), -1 / countOf(picked));
+  }
+  return div(mul(sum(mul(picked, mask), all), -1), sum(mask, all));
+}
+
+function countOf(x: Tensor): number {
+  let n = 1;
+  for (const d of x.shape) {
+    if (typeof d !== 'number') fail('crossEntropy', x.site, `${x} has symbolic dims: pass a mask to average over`);
+    n *= d;
+  }
+  return n;
+}
+
+/** [T, T] bool, true where query i may attend key j (j <= i); T is dim `axis` of x, static or symbolic. */
+export function causalMask(x: Tensor, axis = -2): Tensor {
+  const i = arange(x, axis);
+  return lessOrEqual(unsqueeze(i, [0]), unsqueeze(i, [1]));
+}
+
+/**
+ * Scaled dot-product attention. q [B, H, Tq, D], k and v [B, H, Tk, D]; `allowed` a bool mask broadcastable to
+ * [B, H, Tq, Tk]. Disallowed scores get a large negative bias rather than -inf, so a fully masked row (padding)
+ * stays finite.
+ */
+export function attention(q: Tensor, k: Tensor, v: Tensor, allowed?: Tensor): Tensor {
+  const d = q.shape[q.rank - 1]!;
+  if (typeof d !== 'number') fail('attention', q.site, `head size must be static, got ${q}`);
+  let scores = mul(matmul(q, transpose(k, [0, 1, 3, 2])), 1 / Math.sqrt(d)); // (B, H, Tq, Tk)
+  if (allowed) scores = where(allowed, scores, -1e9);
+  return matmul(softmax(scores, -1), v); // (B, H, Tq, D)
+}
+
+/**
+ * Rotary position embedding on x [B, H, T, D] at integer positions [B, T] (or [T]), from precomputed cos/sin
+ * tables [maxLen, D/2]: pairs (i, i + D/2) rotate by angle pos * base^(-2i/D), as in Llama's rotate_half form.
+ */
+export function rotary(x: Tensor, positions: Tensor, cosTable: Tensor, sinTable: Tensor): Tensor {
+  const d = x.shape[x.rank - 1]!;
+  if (typeof d !== 'number' || d % 2) fail('rotary', x.site, `head size must be static and even, got ${x}`);
+  const half = d / 2;
+  const cos = unsqueeze(gather(cosTable, positions), [-3]); // (B, 1, T, D/2)
+  const sin = unsqueeze(gather(sinTable, positions), [-3]);
+  const x1 = slice(x, -1, 0, half);
+  const x2 = slice(x, -1, half, d);
+  return concat([sub(mul(x1, cos), mul(x2, sin)), add(mul(x1, sin), mul(x2, cos))], -1);
+}
+
+/** cos and sin tables for rotary(): [maxLen, D/2] each. */
+export function rotaryTables(maxLen: number, headSize: number, base = 10000): { cos: Float32Array; sin: Float32Array } {
+  const half = headSize / 2;
+  const cos = new Float32Array(maxLen * half);
+  const sin = new Float32Array(maxLen * half);
+  for (let p = 0; p < maxLen; p++) {
+    for (let i = 0; i < half; i++) {
+      const angle = p * base ** (-(2 * i) / headSize);
+      cos[p * half + i] = Math.cos(angle);
+      sin[p * half + i] = Math.sin(angle);
+    }
+  }
+  return { cos, sin };
+}

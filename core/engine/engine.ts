@@ -1,0 +1,119 @@
+import { Worker } from 'node:worker_threads';
+import type { Program } from './emit';
+import type { DecodePlan, Feed, HostTensor, ProviderName, Reply, Request } from './protocol';
+import { checkProvider, providerNeeds } from './providers';
+import { engineWorkerUrl } from './worker-url';
+
+export interface EngineOptions {
+  provider?: ProviderName;
+  /** ONNX Runtime intra-op threads; 2 fits the 2-core machines this was measured on. */
+  intraOpThreads?: number;
+}
+
+export interface RunRequest {
+  feeds: Record<string, Feed>;
+  /** Outputs kept in the worker under a name (output -> resident name), e.g. updated params. */
+  keep?: Record<string, string>;
+  /** Outputs returned to the caller. */
+  fetch?: string[];
+}
+
+/**
+ * The async face of the runtime. A worker thread owns the sessions; each program is loaded once per graph
+ * signature (the hash of its ONNX bytes) and cached there. Tensors can live in the worker between runs.
+ */
+export class Engine {
+  private nextId = 0;
+  private readonly pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
+  private readonly loaded = new Map<string, Promise<void>>();
+  private dead: string | null = null;
+
+  private constructor(
+    private readonly worker: Worker,
+    readonly provider: ProviderName,
+  ) {
+    worker.on('message', (reply: Reply) => {
+      const p = this.pending.get(reply.id);
+      this.pending.delete(reply.id);
+      p?.resolve(reply);
+    });
+    const die = (why: string): void => {
+      this.dead = why;
+      for (const p of this.pending.values()) p.reject(new Error(why));
+      this.pending.clear();
+    };
+    worker.on('error', (err) => die(`the engine worker crashed: ${err.message}`));
+    worker.on('exit', (code) => die(`the engine worker exited (code ${code})`));
+  }
+
+  static async start(options: EngineOptions = {}): Promise<Engine> {
+    const provider = options.provider ?? 'cpu';
+    checkProvider(provider);
+    const worker = new Worker(await engineWorkerUrl(), {
+      workerData: { provider, intraOpThreads: options.intraOpThreads ?? 2 },
+    });
+    return new Engine(worker, provider);
+  }
+
+  private async call(req: Request): Promise<Reply & { ok: true }> {
+    if (this.dead) throw new Error(this.dead);
+    const id = this.nextId++;
+    const reply = await new Promise<Reply>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...req, id });
+    });
+    if (!reply.ok) throw new Error(reply.error);
+    return reply;
+  }
+
+  /** Creates the program's session unless one with the same signature exists. */
+  load(program: Program): Promise<void> {
+    let p = this.loaded.get(program.key);
+    if (!p) {
+      p = this.call({ kind: 'load', key: program.key, bytes: program.bytes, optimization: program.optimization }).then(
+        () => undefined,
+        (err: Error) => {
+          this.loaded.delete(program.key);
+          throw new Error(
+            this.provider === 'cpu'
+              ? `onnxruntime rejected the program: ${err.message}`
+              : `execution provider '${this.provider}' could not start (it needs ${providerNeeds(this.provider)}): ${err.message}`,
+          );
+        },
+      );
+      this.loaded.set(program.key, p);
+    }
+    return p;
+  }
+
+  async run(program: Program, req: RunRequest): Promise<Record<string, HostTensor>> {
+    await this.load(program);
+    const names = new Set(program.inputs.map((i) => i.name));
+    for (const i of program.inputs) if (!(i.name in req.feeds)) throw new Error(`run: input '${i.name}' is not fed`);
+    for (const n of Object.keys(req.feeds)) if (!names.has(n)) throw new Error(`run: the program has no input '${n}'`);
+    const reply = await this.call({ kind: 'run', key: program.key, feeds: req.feeds, keep: req.keep ?? {}, fetch: req.fetch ?? [] });
+    return reply.tensors ?? {};
+  }
+
+  async put(tensors: Record<string, HostTensor>): Promise<void> {
+    await this.call({ kind: 'put', tensors });
+  }
+
+  async get(names: string[]): Promise<Record<string, HostTensor>> {
+    return (await this.call({ kind: 'get', names })).tensors ?? {};
+  }
+
+  async drop(names: string[]): Promise<void> {
+    await this.call({ kind: 'drop', names });
+  }
+
+  async decode(program: Program, plan: DecodePlan): Promise<number[][]> {
+    await this.load(program);
+    return (await this.call({ kind: 'decode', key: program.key, plan })).tokens ?? [];
+  }
+
+  async close(): Promise<void> {
+    this.dead = 'the engine was closed';
+    await this.worker.terminate();
+  }
+}

@@ -1,0 +1,62 @@
+/** Messages between the engine (main side) and the worker thread that owns the ONNX Runtime sessions. */
+import type { DType } from './graph';
+
+export type HostData = Float32Array | Float64Array | BigInt64Array | Uint8Array;
+
+/** A tensor on the JS side: row-major data with concrete dims. */
+export interface HostTensor {
+  dtype: DType;
+  dims: number[];
+  data: HostData;
+}
+
+/** A feed either carries data or names a tensor that already lives in the worker. */
+export type Feed = HostTensor | { resident: string };
+
+export type ProviderName = 'cpu' | 'cuda' | 'webgpu' | 'dml' | 'coreml';
+
+export interface WorkerConfig {
+  provider: ProviderName;
+  intraOpThreads: number;
+}
+
+export type Request =
+  | { kind: 'load'; key: string; bytes: Uint8Array; optimization: 'basic' | 'all' }
+  | { kind: 'put'; tensors: Record<string, HostTensor> }
+  | { kind: 'get'; names: string[] }
+  | { kind: 'drop'; names: string[] }
+  | {
+      kind: 'run';
+      key: string;
+      feeds: Record<string, Feed>;
+      /** Outputs stored in the worker under a resident name (output name -> resident name). */
+      keep: Record<string, string>;
+      /** Outputs sent back. */
+      fetch: string[];
+    }
+  | { kind: 'decode'; key: string; plan: DecodePlan };
+
+/**
+ * Greedy decoding run entirely inside the worker: per step, feed the last tokens and the resident KV cache,
+ * keep the new cache, pick argmax of the logits. Only the chosen tokens cross back.
+ */
+export interface DecodePlan {
+  /** The token input and logits output names of the decode program. */
+  tokenInput: string;
+  positionInput: string;
+  logitsOutput: string;
+  /** Cache input name -> output name of the updated cache; both resident under the input's name. */
+  cache: Record<string, string>;
+  /** Other feeds (params resident in the worker). */
+  feeds: Record<string, Feed>;
+  batch: number;
+  firstTokens: number[];
+  firstPosition: number;
+  steps: number;
+}
+
+export type RequestMessage = Request & { id: number };
+
+export type Reply =
+  | { id: number; ok: true; tensors?: Record<string, HostTensor>; tokens?: number[][] }
+  | { id: number; ok: false; error: string };

@@ -1,0 +1,138 @@
+/**
+ * The worker thread that owns every ONNX Runtime session. run() is synchronous and blocks for as long as the
+ * model computes, so it never runs on the main thread; tensors that stay between runs (parameters, optimizer
+ * state, KV caches) are kept here as resident tensors and never cross the thread boundary.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import * as ort from 'onnxruntime-node';
+import type { DecodePlan, Feed, HostTensor, Reply, RequestMessage, WorkerConfig } from './protocol';
+
+const config = workerData as WorkerConfig;
+const sessions = new Map<string, ort.InferenceSession>();
+const resident = new Map<string, ort.Tensor>();
+
+const sessionOptions: ort.InferenceSession.SessionOptions = {
+  executionProviders: [config.provider],
+  graphOptimizationLevel: 'all',
+  intraOpNumThreads: config.intraOpThreads,
+  interOpNumThreads: 1,
+  executionMode: 'sequential',
+};
+
+function toOrt(t: HostTensor): ort.Tensor {
+  return new ort.Tensor(t.dtype, t.data, t.dims);
+}
+
+function toHost(t: ort.Tensor): HostTensor {
+  return { dtype: t.type as HostTensor['dtype'], dims: [...t.dims], data: t.data as HostTensor['data'] };
+}
+
+function feedOf(name: string, f: Feed): ort.Tensor {
+  if ('resident' in f) {
+    const t = resident.get(f.resident);
+    if (!t) throw new Error(`input '${name}': no resident tensor '${f.resident}' in the engine worker`);
+    return t;
+  }
+  return toOrt(f);
+}
+
+function session(key: string): ort.InferenceSession {
+  const s = sessions.get(key);
+  if (!s) throw new Error(`program ${key.slice(0, 12)} is not loaded in the engine worker`);
+  return s;
+}
+
+async function runOnce(
+  s: ort.InferenceSession,
+  feeds: Record<string, ort.Tensor>,
+  outputs: readonly string[],
+): Promise<ort.InferenceSession.ReturnType> {
+  return s.run(feeds, outputs);
+}
+
+async function decode(key: string, plan: DecodePlan): Promise<number[][]> {
+  const s = session(key);
+  const fixed: Record<string, ort.Tensor> = {};
+  for (const [name, f] of Object.entries(plan.feeds)) fixed[name] = feedOf(name, f);
+  const cacheOut = Object.values(plan.cache);
+  const tokens = BigInt64Array.from(plan.firstTokens, BigInt);
+  const positions = new BigInt64Array(plan.batch).fill(BigInt(plan.firstPosition));
+  const out: number[][] = Array.from({ length: plan.batch }, () => []);
+  const cache: Record<string, ort.Tensor> = {};
+  for (const name of Object.keys(plan.cache)) cache[name] = feedOf(name, { resident: name });
+  for (let step = 0; step < plan.steps; step++) {
+    const feeds = {
+      ...fixed,
+      ...cache,
+      [plan.tokenInput]: new ort.Tensor('int64', tokens, [plan.batch, 1]),
+      [plan.positionInput]: new ort.Tensor('int64', positions, [plan.batch, 1]),
+    };
+    const result = await runOnce(s, feeds, [plan.logitsOutput, ...cacheOut]);
+    const logits = result[plan.logitsOutput]!.data as Float32Array;
+    const vocab = logits.length / plan.batch;
+    for (let b = 0; b < plan.batch; b++) {
+      let best = 0;
+      for (let v = 1; v < vocab; v++) if (logits[b * vocab + v]! > logits[b * vocab + best]!) best = v;
+      tokens[b] = BigInt(best);
+      out[b]!.push(best);
+      positions[b]! += 1n;
+    }
+    for (const [inName, outName] of Object.entries(plan.cache)) cache[inName] = result[outName]!;
+  }
+  for (const [name, t] of Object.entries(cache)) resident.set(name, t);
+  return out;
+}
+
+async function handle(msg: RequestMessage): Promise<Reply> {
+  switch (msg.kind) {
+    case 'load': {
+      if (!sessions.has(msg.key)) {
+        const options = { ...sessionOptions, graphOptimizationLevel: msg.optimization };
+        sessions.set(msg.key, await ort.InferenceSession.create(msg.bytes, options));
+      }
+      return { id: msg.id, ok: true };
+    }
+    case 'put':
+      for (const [name, t] of Object.entries(msg.tensors)) resident.set(name, toOrt(t));
+      return { id: msg.id, ok: true };
+    case 'get': {
+      const tensors: Record<string, HostTensor> = {};
+      for (const name of msg.names) {
+        const t = resident.get(name);
+        if (!t) throw new Error(`no resident tensor '${name}' in the engine worker`);
+        tensors[name] = toHost(t);
+      }
+      return { id: msg.id, ok: true, tensors };
+    }
+    case 'drop':
+      for (const name of msg.names) resident.delete(name);
+      return { id: msg.id, ok: true };
+    case 'run': {
+      const s = session(msg.key);
+      const feeds: Record<string, ort.Tensor> = {};
+      for (const [name, f] of Object.entries(msg.feeds)) feeds[name] = feedOf(name, f);
+      const wanted = [...new Set([...Object.keys(msg.keep), ...msg.fetch])];
+      const result = await runOnce(s, feeds, wanted);
+      for (const [out, name] of Object.entries(msg.keep)) resident.set(name, result[out]!);
+      const tensors: Record<string, HostTensor> = {};
+      for (const name of msg.fetch) tensors[name] = toHost(result[name]!);
+      return { id: msg.id, ok: true, tensors };
+    }
+    case 'decode':
+      return { id: msg.id, ok: true, tokens: await decode(msg.key, msg.plan) };
+  }
+}
+
+// Requests are handled one at a time, in order: a run sees every put sent before it.
+let queue: Promise<void> = Promise.resolve();
+parentPort!.on('message', (msg: RequestMessage) => {
+  queue = queue.then(async () => {
+    let reply: Reply;
+    try {
+      reply = await handle(msg);
+    } catch (err) {
+      reply = { id: msg.id, ok: false, error: err instanceof Error ? err.message : String(err) };
+    }
+    parentPort!.postMessage(reply);
+  });
+});
