@@ -5,11 +5,13 @@ import tseslint from 'typescript-eslint';
 
 // Layering, enforced (STYLE.md 7): each rule below is a forbidden import, reported as "Bad layering".
 const bad = (group, why) => ({ group, message: `Bad layering: ${why}` });
+// A bare package name and its subpaths only: a gitignore-style group would also match relative paths like ../electron/x.
+const pkg = (name, why) => ({ regex: `^${name}(/.*)?$`, message: `Bad layering: ${why}` });
 const rules = {
-  electronPackage: bad(['electron', 'electron/*'], 'only electron/ may import Electron (it throws without the binary)'),
+  electronPackage: pkg('electron', 'only electron/ may import Electron (it throws without the binary)'),
   shellOrUi: bad(['**/electron/**', '**/renderer/**'], 'core/ must not import electron/ or renderer/'),
-  ort: bad(['onnxruntime-node', 'onnxruntime-node/*'], 'only core/engine may import onnxruntime-node'),
-  sqlite: bad(['better-sqlite3', 'better-sqlite3/*'], 'only core/store may import better-sqlite3'),
+  ort: pkg('onnxruntime-node', 'only core/engine may import onnxruntime-node'),
+  sqlite: pkg('better-sqlite3', 'only core/store may import better-sqlite3'),
   nodeOnly: bad(
     ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads', 'crypto', 'http', 'net', 'ws', 'sirv', 'commander'],
     'renderer/ must not import Node-only modules',

@@ -137,6 +137,7 @@ export function emitProgram(outputs: Readonly<Record<string, Tensor>>, options: 
   }
 
   const outSpecs: ValueSpec[] = Object.entries(outputs).map(([name, t]) => {
+    if (leafNames.has(name)) throw new GraphError(`output '${name}' has the name of an input (${leafNames.get(name)!.site})`);
     nodes.push({ opType: 'Identity', input: [names.get(t.id)!], output: [name], name: `out_${name}` });
     return { name, dtype: t.dtype, shape: t.shape };
   });

@@ -45,8 +45,9 @@ export interface DecodePlan {
   tokenInput: string;
   positionInput: string;
   logitsOutput: string;
-  /** Cache input name -> output name of the updated cache; both resident under the input's name. */
+  /** Cache input name -> output name of the updated cache; resident as cachePrefix + input name. */
   cache: Record<string, string>;
+  cachePrefix: string;
   /** Other feeds (params resident in the worker). */
   feeds: Record<string, Feed>;
   batch: number;

@@ -16,14 +16,15 @@ function bindingDir(): string | null {
   }
 }
 
-const providerLibrary: Record<string, string> = {
-  cuda: 'libonnxruntime_providers_cuda.so',
-  tensorrt: 'libonnxruntime_providers_tensorrt.so',
+/** Providers onnxruntime-node downloads on demand: the library that proves the download, and what it runs on. */
+const downloaded: Record<string, { library: string; needs: string }> = {
+  cuda: { library: 'libonnxruntime_providers_cuda.so', needs: 'CUDA 12 and cuDNN 9' },
+  tensorrt: { library: 'libonnxruntime_providers_tensorrt.so', needs: 'CUDA 12, cuDNN 9 and TensorRT 10' },
 };
 
-const installHint =
+const installHint = (needs: string): string =>
   'not installed: run `ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js` ' +
-  'on a machine that reaches the internet (needs CUDA 12 and cuDNN 9)';
+  `on a machine that reaches the internet (needs ${needs})`;
 
 /** What onnxruntime-node offers on this machine, and what each provider still needs. */
 export function listExecutionProviders(): ExecutionProvider[] {
@@ -33,11 +34,11 @@ export function listExecutionProviders(): ExecutionProvider[] {
     if (name === 'webgpu') {
       return { name, bundled, status: 'unverified', detail: 'built in; needs a WebGPU adapter (a GPU and its driver)' };
     }
-    const lib = providerLibrary[name];
-    if (!bundled && lib && dir && existsSync(join(dir, lib))) {
-      return { name, bundled, status: 'unverified', detail: `installed (${lib}); needs a matching GPU driver` };
+    const download = downloaded[name];
+    if (!bundled && download && dir && existsSync(join(dir, download.library))) {
+      return { name, bundled, status: 'unverified', detail: `installed; needs a GPU with ${download.needs}` };
     }
-    if (!bundled) return { name, bundled, status: 'missing', detail: installHint };
+    if (!bundled) return { name, bundled, status: 'missing', detail: installHint(download?.needs ?? 'its GPU runtime') };
     return { name, bundled, status: 'unverified', detail: 'built in; needs its device' };
   });
 }

@@ -59,7 +59,7 @@ async function decode(key: string, plan: DecodePlan): Promise<number[][]> {
   const positions = new BigInt64Array(plan.batch).fill(BigInt(plan.firstPosition));
   const out: number[][] = Array.from({ length: plan.batch }, () => []);
   const cache: Record<string, ort.Tensor> = {};
-  for (const name of Object.keys(plan.cache)) cache[name] = feedOf(name, { resident: name });
+  for (const name of Object.keys(plan.cache)) cache[name] = feedOf(name, { resident: plan.cachePrefix + name });
   for (let step = 0; step < plan.steps; step++) {
     const feeds = {
       ...fixed,
@@ -79,7 +79,7 @@ async function decode(key: string, plan: DecodePlan): Promise<number[][]> {
     }
     for (const [inName, outName] of Object.entries(plan.cache)) cache[inName] = result[outName]!;
   }
-  for (const [name, t] of Object.entries(cache)) resident.set(name, t);
+  for (const [name, t] of Object.entries(cache)) resident.set(plan.cachePrefix + name, t);
   return out;
 }
 

@@ -24,8 +24,14 @@ export class Core implements Transport {
     this.log.subscribe((line) => this.emit('log', line));
   }
 
-  invoke(method: string, params: unknown): Promise<Outcome> {
-    return this.dispatch(method, params);
+  async invoke(method: string, params: unknown): Promise<Outcome> {
+    const outcome = await this.dispatch(method, params);
+    // A client sending calls the contract refuses is a bug worth seeing in the terminal, not only in its console.
+    if (!outcome.ok) {
+      const failed = outcome.error.code === 'failed';
+      this.log.write(failed ? 'error' : 'warn', 'api', `${failed ? `${method} failed` : 'refused'}: ${outcome.error.message}`);
+    }
+    return outcome;
   }
 
   subscribe(listener: (event: EventMessage) => void): () => void {

@@ -2,7 +2,7 @@
  * How a language plugs into the sandbox. One small module per language in core/sandbox/languages/<id>.ts exports
  * a `Language` object; core/sandbox/languages/index.ts lists them. The runner drives every language the same way:
  *
- *   1. prepare(program)   in-process, pure: the whole assembled program (core/data builds it the way the benchmark's
+ *   1. prepare(program, context)   in-process, pure: the whole assembled program (core/data builds it the way the benchmark's
  *                         own evaluator does) -> the source files to put in the sandbox's temp dir (Main.java,
  *                         main_test.go + go.mod, ...). An in-process transpiler runs here (TypeScript via esbuild);
  *                         it may answer a SyntaxError without running anything.
@@ -14,10 +14,12 @@
  *   3. run(limits)        the command that runs the program (interpreter or artifact). Runtimes that break under
  *                         RLIMIT_AS (memory: 'runtime') must put limits.memoryBytes into their own flag here (JVM
  *                         -Xmx, GOMEMLIMIT, node --max-old-space-size); 'address-space' ones get RLIMIT_AS.
- *   4. classify(outcome)  OK / Exception / SyntaxError / MemoryLimit from exit code and stderr, matching
+ *   4. classify(outcome, context)  OK / Exception / SyntaxError / MemoryLimit from exit code and stderr, matching
  *                         MultiPL-E's evaluation/src/eval_<lang>.py. The runner itself decides Timeout, OutputLimit
  *                         and SandboxError before asking, so classify only sees programs that ended on their own.
  *
+ * The context says whose evaluator's rules apply (MultiPL-E's or CodeGeeX's for HumanEval-X) and which extra
+ * libraries to link; it is part of the cache key. `smoke` holds two tiny whole programs for `exec --self-check`.
  * Availability: `executables` are looked up on the host (absolute paths or names on PATH); if one is missing the
  * language is reported unavailable naming `debianPackages`, and its candidates get no verdict (never a failure).
  * Warm workers: every language runs in a pool worker's long-lived sandbox (a fresh process per candidate, the temp
@@ -42,6 +44,15 @@ export const LANGUAGE_IDS = [
   'ruby',
 ] as const;
 export type LanguageId = (typeof LANGUAGE_IDS)[number];
+
+/** Whose evaluator's rules build and judge the program (see core/data/problem.ts `harnesses`). */
+export interface ProgramContext {
+  harness: 'multipl-e' | 'humaneval-x';
+  /** Extra libraries to link (C++ `-l<name>`), as the benchmark's evaluator does for a few tasks. */
+  link: readonly string[];
+}
+
+export const DEFAULT_CONTEXT: ProgramContext = Object.freeze({ harness: 'multipl-e', link: Object.freeze([]) });
 
 export type Prepared =
   | { ok: true; files: SandboxFile[] }
@@ -72,11 +83,13 @@ export interface Language {
   readonly readOnlyPaths?: readonly string[];
   /** 'address-space': RLIMIT_AS is applied. 'runtime': run() passes limits.memoryBytes to the runtime's own flag. */
   readonly memory: 'address-space' | 'runtime';
-  prepare(program: string): Prepared | Promise<Prepared>;
+  prepare(program: string, context?: ProgramContext): Prepared | Promise<Prepared>;
   readonly compile?: CompileStep;
   run(limits: Limits): StepCommand & {
     /** A Python file the fork server may run inline instead of exec'ing argv (see SandboxJob.inlinePython). */
     inlinePython?: string;
   };
-  classify(outcome: RawOutcome): Classification;
+  classify(outcome: RawOutcome, context?: ProgramContext): Classification;
+  /** Whole programs for the self-check: `ok` must pass, `notOk` must run and fail (any status but OK). */
+  readonly smoke: { ok: string; notOk: string };
 }

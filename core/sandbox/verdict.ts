@@ -29,7 +29,7 @@ export interface ExecutionResult extends Classification {
   /** Which step produced the verdict: a failed compile stops before the run. */
   phase: 'prepare' | 'compile' | 'run';
   wallMs: number;
-  cpuMs: number;
+  cpuMs: number | null;
   stdout: CapturedOutput;
   stderr: CapturedOutput;
   /** Why, in one line, when the verdict is not OK (e.g. "killed after 10 s", "sandbox: bwrap not found"). */

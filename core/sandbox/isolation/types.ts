@@ -13,7 +13,7 @@ export const SANDBOX_WORK_DIR = '/tmp';
 
 /** One command to run isolated: the low-level primitive every language step goes through. */
 export interface SandboxJob {
-  /** argv[0] is an absolute path or a name found on the sandbox's PATH (/usr/local/bin:/usr/bin:/bin). */
+  /** argv[0] is an absolute path or a name found on the sandbox's PATH (/usr/bin:/bin:/usr/local/bin). */
   argv: string[];
   /** Added to a minimal environment (PATH, HOME, TMPDIR, LANG=C.UTF-8); nothing leaks in from ours. */
   env?: Record<string, string>;
@@ -40,7 +40,7 @@ export interface RawOutcome {
   /** Killed because stdout + stderr passed limits.outputHardCapBytes. */
   outputLimitExceeded: boolean;
   wallMs: number;
-  cpuMs: number;
+  cpuMs: number | null;
   stdout: CapturedOutput;
   stderr: CapturedOutput;
   /** The files named in SandboxJob.collect that existed after the run. */

@@ -1,0 +1,253 @@
+/**
+ * A training state that lives in the engine worker: trainable parameters and AdamW moments stay resident there
+ * between steps; only batches go in and the loss comes out. Frozen parameters are initializers inside the
+ * programs. One step is one ONNX run (forward, backward and update); with several micro-batches the gradients
+ * are summed by an accumulate program and applied once.
+ */
+import { type AdamWConfig, adamw, defaultAdamW } from './adamw';
+import { grad } from './autodiff';
+import { type Program, emitProgram } from './emit';
+import type { Engine } from './engine';
+import type { DType, Shape, Tensor } from './graph';
+import { add, input, mul, param } from './ops';
+import type { Feed, HostTensor } from './protocol';
+
+export interface ParamSpec {
+  shape: number[];
+  init: Float32Array;
+  /** Default true. Frozen params are embedded in the programs and never cross the thread boundary. */
+  trainable?: boolean;
+  /** Weight decay applies to it; default: params of rank >= 2 (nanoGPT's rule). */
+  decay?: boolean;
+}
+
+export interface TrainSpec {
+  params: Record<string, ParamSpec>;
+  /** Batch inputs with symbolic dims, so one program serves every batch size and length. */
+  inputs: Record<string, { shape: Shape; dtype: DType }>;
+  loss: (p: Record<string, Tensor>, x: Record<string, Tensor>) => Tensor;
+  optimizer?: Partial<AdamWConfig>;
+}
+
+export interface StepResult {
+  loss: number;
+  gradNorm: number;
+}
+
+/** Everything a checkpoint needs from a trainer (moments are keyed `m.<name>` and `v.<name>`). */
+export interface TrainerState {
+  step: number;
+  tensors: Record<string, HostTensor>;
+}
+
+let trainers = 0;
+
+export class Trainer {
+  readonly names: string[];
+  private step = 0;
+
+  private constructor(
+    private readonly engine: Engine,
+    private readonly spec: TrainSpec,
+    private readonly prefix: string,
+    private readonly programs: { fused: Program; grads: Program; accumulate: Program; apply: Program },
+  ) {
+    this.names = Object.keys(spec.params).filter((n) => spec.params[n]!.trainable !== false);
+  }
+
+  static async create(engine: Engine, spec: TrainSpec): Promise<Trainer> {
+    const cfg = { ...defaultAdamW, ...spec.optimizer };
+    const frozen = new Map<string, Float32Array>();
+    const p: Record<string, Tensor> = {};
+    for (const [name, s] of Object.entries(spec.params)) {
+      p[name] = param(name, s.shape);
+      if (s.trainable === false) frozen.set(name, s.init);
+    }
+    const x: Record<string, Tensor> = {};
+    for (const [name, s] of Object.entries(spec.inputs)) x[name] = input(name, s.shape, s.dtype);
+    const trainable = Object.keys(spec.params).filter((n) => spec.params[n]!.trainable !== false);
+    const decays = (n: string): boolean => spec.params[n]!.decay ?? spec.params[n]!.shape.length >= 2;
+
+    const loss = spec.loss(p, x);
+    const grads = grad(loss, trainable.map((n) => p[n]!));
+    const opt = adamw(
+      trainable.map((n, i) => ({ name: n, value: p[n]!, grad: grads[i]!, decay: decays(n) })),
+      cfg,
+    );
+    const updateOutputs = (): Record<string, Tensor> => {
+      const out: Record<string, Tensor> = { gradNorm: opt.gradNorm };
+      for (const [n, [np, m, v]] of opt.updates) Object.assign(out, { [`new.p.${n}`]: np, [`new.m.${n}`]: m, [`new.v.${n}`]: v });
+      return out;
+    };
+    const fused = emitProgram({ loss, ...updateOutputs() }, { frozen, name: 'train_step' });
+
+    const gradOut = Object.fromEntries(trainable.map((n, i) => [`g.${n}`, grads[i]!]));
+    const gradsProgram = emitProgram({ loss, ...gradOut }, { frozen, name: 'grads' });
+    const accOut = Object.fromEntries(trainable.map((n, i) => [`g.${n}`, add(input(`acc.${n}`, spec.params[n]!.shape), grads[i]!)]));
+    const accumulate = emitProgram({ loss, ...accOut }, { frozen, name: 'accumulate' });
+
+    // The apply program: the same AdamW over gradients fed in (summed micro-batch gradients times 1/count).
+    const scale = input('gradScale', []);
+    const applyParams = trainable.map((n) => ({
+      name: n,
+      value: param(n, spec.params[n]!.shape),
+      grad: mul(input(`acc.${n}`, spec.params[n]!.shape), scale),
+      decay: decays(n),
+    }));
+    const applyOpt = adamw(applyParams, cfg);
+    const applyOut: Record<string, Tensor> = { gradNorm: applyOpt.gradNorm };
+    for (const [n, [np, m, v]] of applyOpt.updates) Object.assign(applyOut, { [`new.p.${n}`]: np, [`new.m.${n}`]: m, [`new.v.${n}`]: v });
+    const apply = emitProgram(applyOut, { name: 'apply' });
+
+    const t = new Trainer(engine, spec, `trainer${trainers++}/`, { fused, grads: gradsProgram, accumulate, apply });
+    await Promise.all([fused, gradsProgram, accumulate, apply].map((prog) => engine.load(prog)));
+    const initial: Record<string, HostTensor> = {};
+    for (const n of trainable) {
+      const s = spec.params[n]!;
+      initial[`p.${n}`] = { dtype: 'float32', dims: s.shape, data: s.init.slice() };
+      initial[`m.${n}`] = { dtype: 'float32', dims: s.shape, data: new Float32Array(s.init.length) };
+      initial[`v.${n}`] = { dtype: 'float32', dims: s.shape, data: new Float32Array(s.init.length) };
+    }
+    await t.putState(initial);
+    return t;
+  }
+
+  get stepCount(): number {
+    return this.step;
+  }
+
+  private resident(key: string): { resident: string } {
+    return { resident: this.prefix + key };
+  }
+
+  private async putState(tensors: Record<string, HostTensor>): Promise<void> {
+    await this.engine.put(Object.fromEntries(Object.entries(tensors).map(([k, v]) => [this.prefix + k, v])));
+  }
+
+  private stateFeeds(): Record<string, Feed> {
+    const feeds: Record<string, Feed> = {};
+    for (const n of this.names) {
+      feeds[n] = this.resident(`p.${n}`);
+      feeds[`m.${n}`] = this.resident(`m.${n}`);
+      feeds[`v.${n}`] = this.resident(`v.${n}`);
+    }
+    return feeds;
+  }
+
+  private stateKeep(): Record<string, string> {
+    const keep: Record<string, string> = {};
+    for (const n of this.names) for (const k of ['p', 'm', 'v']) keep[`new.${k}.${n}`] = `${this.prefix}${k}.${n}`;
+    return keep;
+  }
+
+  private scalars(lr: number): Record<string, HostTensor> {
+    return {
+      lr: { dtype: 'float32', dims: [], data: Float32Array.of(lr) },
+      step: { dtype: 'float32', dims: [], data: Float32Array.of(this.step) },
+    };
+  }
+
+  /**
+   * One optimizer step at learning rate `lr`. Several batches are micro-batches: their gradients are averaged
+   * (each loss is a mean, so equal-sized micro-batches give the gradient of the whole batch).
+   */
+  async trainStep(batch: Record<string, HostTensor> | Record<string, HostTensor>[], lr: number): Promise<StepResult> {
+    const micro = Array.isArray(batch) ? batch : [batch];
+    if (micro.length === 0) throw new Error('trainStep: no batches');
+    this.step++;
+    if (micro.length === 1) {
+      const out = await this.engine.run(this.programs.fused, {
+        feeds: { ...micro[0], ...this.stateFeeds(), ...this.scalars(lr) },
+        keep: this.stateKeep(),
+        fetch: ['loss', 'gradNorm'],
+      });
+      return { loss: out.loss!.data[0] as number, gradNorm: out.gradNorm!.data[0] as number };
+    }
+    let loss = 0;
+    const params = Object.fromEntries(this.names.map((n) => [n, this.resident(`p.${n}`)]));
+    const accKeep = Object.fromEntries(this.names.map((n) => [`g.${n}`, `${this.prefix}acc.${n}`]));
+    for (let i = 0; i < micro.length; i++) {
+      const acc = i === 0 ? {} : Object.fromEntries(this.names.map((n) => [`acc.${n}`, this.resident(`acc.${n}`)]));
+      const out = await this.engine.run(i === 0 ? this.programs.grads : this.programs.accumulate, {
+        feeds: { ...micro[i], ...params, ...acc },
+        keep: accKeep,
+        fetch: ['loss'],
+      });
+      loss += out.loss!.data[0] as number;
+    }
+    const acc = Object.fromEntries(this.names.map((n) => [`acc.${n}`, this.resident(`acc.${n}`)]));
+    const out = await this.engine.run(this.programs.apply, {
+      feeds: {
+        ...this.stateFeeds(),
+        ...acc,
+        ...this.scalars(lr),
+        gradScale: { dtype: 'float32', dims: [], data: Float32Array.of(1 / micro.length) },
+      },
+      keep: this.stateKeep(),
+      fetch: ['gradNorm'],
+    });
+    await this.engine.drop(this.names.map((n) => `${this.prefix}acc.${n}`));
+    return { loss: loss / micro.length, gradNorm: out.gradNorm!.data[0] as number };
+  }
+
+  /** Current trainable parameters (copied out of the worker). */
+  async parameters(): Promise<Record<string, HostTensor>> {
+    const got = await this.engine.get(this.names.map((n) => `${this.prefix}p.${n}`));
+    return Object.fromEntries(this.names.map((n) => [n, got[`${this.prefix}p.${n}`]!]));
+  }
+
+  /** Feeds naming this trainer's resident parameters, for other programs (evaluation, decoding) on the same engine. */
+  parameterFeeds(): Record<string, Feed> {
+    return Object.fromEntries(this.names.map((n) => [n, this.resident(`p.${n}`)]));
+  }
+
+  async state(): Promise<TrainerState> {
+    const keys = this.names.flatMap((n) => [`p.${n}`, `m.${n}`, `v.${n}`]);
+    const got = await this.engine.get(keys.map((k) => this.prefix + k));
+    const tensors: Record<string, HostTensor> = {};
+    for (const k of keys) tensors[k.startsWith('p.') ? k.slice(2) : k] = got[this.prefix + k]!;
+    return { step: this.step, tensors };
+  }
+
+  /** Restores a state saved by state(); every trainable tensor must be present with its shape. */
+  async restore(state: TrainerState, source = 'state'): Promise<void> {
+    const put: Record<string, HostTensor> = {};
+    for (const n of this.names) {
+      const shape = this.spec.params[n]!.shape;
+      for (const [key, dest] of [[n, `p.${n}`], [`m.${n}`, `m.${n}`], [`v.${n}`, `v.${n}`]] as const) {
+        const t = state.tensors[key];
+        if (!t) throw new Error(`${source}: tensor '${key}' is missing`);
+        if (t.dtype !== 'float32' || t.dims.join() !== shape.join()) {
+          throw new Error(`${source}: tensor '${key}' is ${t.dtype}[${t.dims}], expected float32[${shape}]`);
+        }
+        put[dest] = t;
+      }
+    }
+    await this.putState(put);
+    this.step = state.step;
+  }
+
+  /** Programs for evaluation with the same params: forward only, loss as output. */
+  evalProgram(): Program {
+    const p: Record<string, Tensor> = {};
+    const frozen = new Map<string, Float32Array>();
+    for (const [name, s] of Object.entries(this.spec.params)) {
+      p[name] = param(name, s.shape);
+      if (s.trainable === false) frozen.set(name, s.init);
+    }
+    const x: Record<string, Tensor> = {};
+    for (const [name, s] of Object.entries(this.spec.inputs)) x[name] = input(name, s.shape, s.dtype);
+    return emitProgram({ loss: this.spec.loss(p, x) }, { frozen, name: 'eval' });
+  }
+
+  async evaluate(batch: Record<string, HostTensor>): Promise<number> {
+    const out = await this.engine.run(this.evalProgramCached(), { feeds: { ...batch, ...this.parameterFeeds() }, fetch: ['loss'] });
+    return out.loss!.data[0] as number;
+  }
+
+  private cachedEval: Program | null = null;
+  private evalProgramCached(): Program {
+    this.cachedEval ??= this.evalProgram();
+    return this.cachedEval;
+  }
+}

@@ -1,0 +1,291 @@
+/**
+ * The supervisor that lives inside a warm sandbox (one per pool worker). It reads one job per line on stdin and
+ * answers one line on stdout. Per job it wipes the temp dir, writes the job's files, forks a child that sets its
+ * own rlimits and execs the command (or, for Python, runs the file in the fork itself: the fork server), captures
+ * stdout/stderr up to the caps while streaming, and afterwards kills every other process in the sandbox's pid
+ * namespace with kill(-1): a setsid() escapee or a fork bomb dies with the candidate, and nothing survives into the
+ * next job. It runs as the same unprivileged uid as the candidate, so a candidate can kill it: the host then
+ * throws the sandbox away (RawOutcome.supervisorLost). Kept as a string so the bundled CLI carries it.
+ */
+export const SUPERVISOR_PY = String.raw`
+import base64, errno, json, os, resource, select, signal, sys, time, traceback, types
+# Imported once here so inline Python candidates start warm.
+import builtins, collections, copy, decimal, fractions, functools, hashlib, heapq, bisect, itertools, math
+import operator, random, re, statistics, string, typing, unittest, datetime
+
+WORK = '/tmp'
+PROTO_IN = sys.stdin.buffer
+PROTO_OUT = sys.stdout.buffer
+PREFIX = os.getpid()
+
+try:
+    import ctypes
+    _libc = ctypes.CDLL(None, use_errno=True)
+    _libc.prctl(36, 1, 0, 0, 0)   # PR_SET_CHILD_SUBREAPER: orphans come back to us to be reaped
+    _libc.prctl(4, 0, 0, 0, 0)    # PR_SET_DUMPABLE 0: a candidate (same uid) can't ptrace us or open our fds
+except Exception:
+    pass
+
+
+def wipe():
+    for name in os.listdir(WORK):
+        path = os.path.join(WORK, name)
+        try:
+            if os.path.isdir(path) and not os.path.islink(path):
+                for root, dirs, files in os.walk(path, topdown=False):
+                    for f in files:
+                        os.unlink(os.path.join(root, f))
+                    for d in dirs:
+                        p = os.path.join(root, d)
+                        if os.path.islink(p):
+                            os.unlink(p)
+                        else:
+                            os.rmdir(p)
+                os.rmdir(path)
+            else:
+                os.unlink(path)
+        except OSError:
+            try:
+                os.chmod(path, 0o700)
+            except OSError:
+                pass
+
+
+def kill_all(main_pid):
+    # kill(-1) reaches every process of ours in this pid namespace except us and its init: the whole candidate
+    # tree, setsid() escapees included. Zombies still count as signalled, so reap between rounds.
+    main = None
+    for _ in range(2000):
+        try:
+            os.kill(-1, signal.SIGKILL)
+        except OSError:
+            break
+        main = reap(main_pid) or main
+        time.sleep(0.0005)
+    return reap(main_pid) or main
+
+
+def reap(main_pid):
+    # Returns (status, rusage) if the job's main process was among the reaped.
+    found = None
+    while True:
+        try:
+            pid, status, rusage = os.wait3(os.WNOHANG)
+        except ChildProcessError:
+            return found
+        if pid == 0:
+            return found
+        if pid == main_pid:
+            found = (status, rusage)
+
+
+def write_files(files):
+    for f in files:
+        path = os.path.join(WORK, f['path'])
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        data = base64.b64decode(f['b64'])
+        with open(path, 'wb') as fh:
+            fh.write(data)
+        os.chmod(path, 0o755 if f.get('executable') else 0o644)
+
+
+def set_limits(lim, address_space):
+    cpu = int(lim['timeoutMs'] / 1000) + 1
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (lim['fileSizeBytes'], lim['fileSizeBytes']))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (lim['openFiles'], lim['openFiles']))
+    resource.setrlimit(resource.RLIMIT_NPROC, (lim['processes'], lim['processes']))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if address_space:
+        resource.setrlimit(resource.RLIMIT_AS, (lim['memoryBytes'], lim['memoryBytes']))
+
+
+def run_inline(path):
+    # The same observable start as "python3 path": a fresh __main__, argv, sys.path[0], fresh std streams, new seed.
+    main = types.ModuleType('__main__')
+    main.__file__ = path
+    main.__builtins__ = builtins
+    sys.modules['__main__'] = main
+    sys.argv = [path]
+    sys.path[0] = os.path.dirname(path)
+    sys.stdin = open(os.devnull, 'r')
+    sys.stdout = open(1, 'w', encoding='utf-8', closefd=False)
+    sys.stderr = open(2, 'w', encoding='utf-8', errors='backslashreplace', buffering=1, closefd=False)
+    random.seed()
+    code = 0
+    try:
+        with open(path, 'rb') as fh:
+            source = fh.read()
+        exec(compile(source, path, 'exec'), main.__dict__)
+    except SystemExit as e:
+        if e.code is None:
+            code = 0
+        elif isinstance(e.code, int):
+            code = e.code & 0xFF
+        else:
+            try:
+                print(e.code, file=sys.stderr)
+            except Exception:
+                pass
+            code = 1
+    except BaseException as e:
+        tb = e.__traceback__
+        # Drop this function's frame so the traceback reads like a fresh interpreter's.
+        if tb is not None and tb.tb_frame.f_code is run_inline.__code__:
+            tb = tb.tb_next
+        try:
+            traceback.print_exception(type(e), e, tb)
+        except BaseException:
+            pass
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:
+            code = code or 120
+    os._exit(code)
+
+
+def child(job, out_w, err_w):
+    try:
+        os.setsid()
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)
+        os.dup2(out_w, 1)
+        os.dup2(err_w, 2)
+        os.closerange(3, 65536)
+        os.chdir(WORK)
+        for sig in (signal.SIGPIPE, signal.SIGINT, signal.SIGTERM, signal.SIGXFSZ, signal.SIGXCPU):
+            signal.signal(sig, signal.SIG_DFL)
+        set_limits(job['limits'], job['addressSpaceLimit'])
+        if job.get('inlinePython'):
+            run_inline(os.path.join(WORK, job['inlinePython']))
+        env = job['env']
+        os.execvpe(job['argv'][0], job['argv'], env)
+    except BaseException as e:
+        try:
+            os.write(2, ('sandbox: cannot run %s: %s\n' % (job['argv'][0], e)).encode())
+        except BaseException:
+            pass
+    os._exit(127)
+
+
+def run_job(job):
+    lim = job['limits']
+    wipe()
+    write_files(job['files'])
+    out_r, out_w = os.pipe()
+    err_r, err_w = os.pipe()
+    start = time.monotonic()
+    pid = os.fork()
+    if pid == 0:
+        child(job, out_w, err_w)
+    os.close(out_w)
+    os.close(err_w)
+    cap = lim['outputBytes']
+    hard = lim['outputHardCapBytes']
+    kept = {out_r: bytearray(), err_r: bytearray()}
+    total = {out_r: 0, err_r: 0}
+    open_fds = [out_r, err_r]
+    try:
+        pidfd = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        pidfd = None
+    deadline = start + lim['timeoutMs'] / 1000.0
+    timed_out = False
+    output_limit = False
+    status = None
+    rusage = None
+    while True:
+        if status is None:
+            r = os.wait4(pid, os.WNOHANG)
+            if r[0] == pid:
+                status, rusage = r[1], r[2]
+        if status is not None and not open_fds:
+            break
+        now = time.monotonic()
+        if now >= deadline:
+            timed_out = status is None
+            break
+        waitset = list(open_fds)
+        if pidfd is not None and status is None:
+            waitset.append(pidfd)
+        # Without a pidfd we poll; once the child is gone we only drain what is already in the pipes.
+        slice_s = min(deadline - now, 0.01 if pidfd is None else 1.0)
+        if status is not None:
+            slice_s = 0
+        ready, _, _ = select.select(waitset, [], [], slice_s)
+        if status is not None and not ready:
+            break
+        for fd in ready:
+            if fd == pidfd:
+                continue
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                open_fds.remove(fd)
+                continue
+            total[fd] += len(chunk)
+            room = cap - len(kept[fd])
+            if room > 0:
+                kept[fd] += chunk[:room]
+        if total[out_r] + total[err_r] > hard:
+            output_limit = True
+            break
+    reaped = kill_all(pid)
+    if status is None and reaped is not None:
+        status, rusage = reaped
+    if pidfd is not None:
+        os.close(pidfd)
+    os.close(out_r)
+    os.close(err_r)
+    wall = (time.monotonic() - start) * 1000.0
+    cpu = (rusage.ru_utime + rusage.ru_stime) * 1000.0 if rusage is not None else None
+    exit_code = None
+    sig = None
+    if status is not None:
+        if os.WIFEXITED(status):
+            exit_code = os.WEXITSTATUS(status)
+        elif os.WIFSIGNALED(status):
+            sig = signal.Signals(os.WTERMSIG(status)).name
+    if sig == 'SIGXCPU' or (sig == 'SIGKILL' and cpu is not None and cpu >= (int(lim['timeoutMs'] / 1000) + 1) * 1000):
+        timed_out = True
+    collected = []
+    if exit_code == 0 and not timed_out and not output_limit:
+        for rel in job.get('collect', []):
+            path = os.path.join(WORK, rel)
+            if os.path.isfile(path):
+                with open(path, 'rb') as fh:
+                    collected.append({'path': rel, 'b64': base64.b64encode(fh.read()).decode()})
+    wipe()
+    return {
+        'id': job['id'],
+        'exitCode': exit_code,
+        'signal': sig,
+        'timedOut': timed_out,
+        'outputLimitExceeded': output_limit,
+        'wallMs': wall,
+        'cpuMs': cpu,
+        'stdout': {'b64': base64.b64encode(bytes(kept[out_r])).decode(), 'bytes': total[out_r]},
+        'stderr': {'b64': base64.b64encode(bytes(kept[err_r])).decode(), 'bytes': total[err_r]},
+        'collected': collected,
+    }
+
+
+def main():
+    PROTO_OUT.write(b'{"ready":true}\n')
+    PROTO_OUT.flush()
+    for line in PROTO_IN:
+        if not line.strip():
+            continue
+        job = json.loads(line)
+        try:
+            result = run_job(job)
+        except Exception as e:
+            kill_all(-1)
+            result = {'id': job.get('id'), 'sandboxError': 'supervisor: %s: %s' % (type(e).__name__, e)}
+        PROTO_OUT.write(json.dumps(result).encode() + b'\n')
+        PROTO_OUT.flush()
+
+
+main()
+`;
