@@ -85,8 +85,7 @@ export function readSafetensors(file: string): SafeTensors {
     }
     const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     const code = typeof e.dtype === 'string' ? e.dtype : '';
-    const dtype = dtypes[code];
-    if (!dtype) bad(`tensor '${name}': dtype ${JSON.stringify(e.dtype)} is not supported (F32, F64, I64, BOOL)`);
+    const dtype = dtypes[code] ?? bad(`tensor '${name}': dtype ${JSON.stringify(e.dtype)} is not supported (F32, F64, I64, BOOL)`);
     const shape = e.shape;
     if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) bad(`tensor '${name}': shape ${JSON.stringify(shape)} is not a list of sizes`);
     const offsets = e.data_offsets;
