@@ -1,3 +1,6 @@
+import { dirname, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 /**
  * The tensor graph: immutable nodes with build-time shapes. A dimension is a number or a symbol ('B', 'T', 'B*T')
  * that stays symbolic in the emitted ONNX, so one session serves every batch and sequence length.
@@ -51,10 +54,12 @@ export class GraphError extends Error {
   override readonly name = 'GraphError';
 }
 
-/** The first stack frame outside core/engine: where the user's code asked for this op. */
+const engineDir = dirname(fileURLToPath(import.meta.url)) + sep;
+
+/** The first stack frame outside the engine's own files: where the user's code asked for this op. */
 export function callSite(): string {
   const stack = new Error().stack?.split('\n').slice(1) ?? [];
-  const frame = stack.find((line) => !/[\\/]core[\\/]engine[\\/]/.test(line) && !line.includes('node:internal'));
+  const frame = stack.find((line) => !line.includes(engineDir) && !line.includes('node:internal'));
   const m = frame?.match(/\(?((?:file:\/\/)?[^()\s]+:\d+:\d+)\)?\s*$/);
   if (!m?.[1]) return 'unknown location';
   return m[1].replace(/^file:\/\//, '').replace(`${process.cwd()}/`, '');

@@ -155,6 +155,8 @@ export const opTable: Record<string, OpDef> = {
   Reshape: {
     infer: (x, a, site) => {
       const target = a.shape as readonly Dim[];
+      const odd = target.find((d) => typeof d === 'number' && !(Number.isInteger(d) && d > 0));
+      if (odd !== undefined) fail('Reshape', site, `target dim ${odd} in ${formatShape(target)} is not a positive integer`);
       if (!sameSize(x[0]!.shape, target)) {
         fail('Reshape', site, `can't reshape ${formatShape(x[0]!.shape)} to ${formatShape(target)}: sizes differ`);
       }
