@@ -83,6 +83,12 @@ export interface Language {
   readonly readOnlyPaths?: readonly string[];
   /** 'address-space': RLIMIT_AS is applied. 'runtime': run() passes limits.memoryBytes to the runtime's own flag. */
   readonly memory: 'address-space' | 'runtime';
+  /**
+   * For 'runtime' languages whose runtime still starts under RLIMIT_AS given room for its reservations (node needs
+   * ~1 GiB of address space of its own): RLIMIT_AS = limits.memoryBytes + this, a backstop for memory the
+   * runtime's flag does not count (node Buffers).
+   */
+  readonly addressSpaceHeadroomBytes?: number;
   prepare(program: string, context?: ProgramContext): Prepared | Promise<Prepared>;
   readonly compile?: CompileStep;
   run(limits: Limits): StepCommand & {

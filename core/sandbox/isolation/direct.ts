@@ -30,7 +30,7 @@ function rlimitArgs(job: SandboxJob): string[] {
     `--nproc=${l.processes}`,
     '--core=0',
   ];
-  if (job.addressSpaceLimit) args.push(`--as=${l.memoryBytes}`);
+  if (job.addressSpaceLimit) args.push(`--as=${job.addressSpaceBytes ?? l.memoryBytes}`);
   return args;
 }
 
@@ -38,7 +38,7 @@ function rlimitArgs(job: SandboxJob): string[] {
 function shellUlimits(job: SandboxJob): string {
   const l = job.limits;
   const parts = [`ulimit -t ${cpuSeconds(l)}`, `ulimit -f ${Math.floor(l.fileSizeBytes / 512)}`, `ulimit -n ${l.openFiles}`];
-  if (job.addressSpaceLimit) parts.push(`ulimit -v ${Math.floor(l.memoryBytes / 1024)}`);
+  if (job.addressSpaceLimit) parts.push(`ulimit -v ${Math.floor((job.addressSpaceBytes ?? l.memoryBytes) / 1024)}`);
   return parts.join(' && ');
 }
 

@@ -89,7 +89,7 @@ def write_files(files):
         os.chmod(path, 0o755 if f.get('executable') else 0o644)
 
 
-def set_limits(lim, address_space):
+def set_limits(lim, address_space, address_bytes):
     cpu = int(lim['timeoutMs'] / 1000) + 1
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     resource.setrlimit(resource.RLIMIT_FSIZE, (lim['fileSizeBytes'], lim['fileSizeBytes']))
@@ -97,7 +97,7 @@ def set_limits(lim, address_space):
     resource.setrlimit(resource.RLIMIT_NPROC, (lim['processes'], lim['processes']))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     if address_space:
-        resource.setrlimit(resource.RLIMIT_AS, (lim['memoryBytes'], lim['memoryBytes']))
+        resource.setrlimit(resource.RLIMIT_AS, (address_bytes, address_bytes))
 
 
 def run_inline(path):
@@ -157,7 +157,7 @@ def child(job, out_w, err_w):
         os.chdir(WORK)
         for sig in (signal.SIGPIPE, signal.SIGINT, signal.SIGTERM, signal.SIGXFSZ, signal.SIGXCPU):
             signal.signal(sig, signal.SIG_DFL)
-        set_limits(job['limits'], job['addressSpaceLimit'])
+        set_limits(job['limits'], job['addressSpaceLimit'], job['addressSpaceBytes'])
         if job.get('inlinePython'):
             run_inline(os.path.join(WORK, job['inlinePython']))
         env = job['env']

@@ -21,6 +21,8 @@ export interface SandboxJob {
   limits: Limits;
   /** Apply limits.memoryBytes as RLIMIT_AS (only runtimes that tolerate it: see Language.memory). */
   addressSpaceLimit: boolean;
+  /** The RLIMIT_AS value when it differs from limits.memoryBytes (a runtime's own cap plus its reservations). */
+  addressSpaceBytes?: number;
   /** Files (relative paths) to hand back after a successful exit, e.g. a compiled binary for the run step. */
   collect?: string[];
   /**

@@ -138,6 +138,7 @@ export class WarmWorker implements SandboxWorker {
         files: job.files.map((f) => ({ path: checkedRelative(f.path), b64: b64(f.content), executable: f.executable ?? false })),
         limits: job.limits,
         addressSpaceLimit: job.addressSpaceLimit,
+        addressSpaceBytes: job.addressSpaceBytes ?? job.limits.memoryBytes,
         collect: (job.collect ?? []).map(checkedRelative),
         inlinePython: job.inlinePython ?? null,
       });

@@ -1,0 +1,18 @@
+import { classifyExit } from '../classify';
+import type { Language } from '../language';
+
+/** MultiPL-E eval_python.py: `python3 file.py`; "SyntaxError" in stderr marks a syntax error (we also count its
+ * subclasses IndentationError and TabError, which MultiPL-E's string test misses). */
+export const python: Language = {
+  id: 'python',
+  displayName: 'Python',
+  multiplE: 'py',
+  debianPackages: ['python3'],
+  executables: ['/usr/bin/python3'],
+  memory: 'address-space',
+  prepare: (program) => ({ ok: true, files: [{ path: 'main.py', content: program }] }),
+  run: () => ({ argv: ['/usr/bin/python3', 'main.py'], inlinePython: 'main.py' }),
+  classify: (outcome) =>
+    classifyExit(outcome, { syntaxError: /\b(SyntaxError|IndentationError|TabError)\b/, memoryError: /\bMemoryError\b/ }),
+  smoke: { ok: 'def add(a, b):\n    return a + b\n\nassert add(2, 3) == 5\n', notOk: 'assert 1 + 1 == 3\n' },
+};

@@ -1,0 +1,78 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { LANGUAGES } from '../../../core/sandbox/languages/index';
+import { SandboxRunner } from '../../../core/sandbox/runner';
+import type { Status } from '../../../core/sandbox/verdict';
+
+/** Per language: a syntax error and an endless loop, in that language's own words. */
+const broken: Record<string, { syntax: string; loop: string }> = {
+  python: { syntax: 'def f(:\n    pass\n', loop: 'while True:\n    pass\n' },
+  javascript: { syntax: 'function f( {\n', loop: 'while (true) {}\n' },
+  typescript: { syntax: 'function f(x: number {\n', loop: 'while (true) {}\n' },
+  php: { syntax: '<?php\nfunction f( {\n', loop: '<?php\nwhile (true) {}\n' },
+  bash: { syntax: 'f() {\n', loop: 'while true; do :; done\n' },
+  lua: { syntax: 'local x = = 1\n', loop: 'while true do end\n' },
+  ruby: { syntax: 'def f(\n', loop: 'loop do end\n' },
+};
+
+const runner = new SandboxRunner({ jobs: 2 });
+afterAll(() => runner.close());
+
+const mine = LANGUAGES.filter((l) => l.id in broken);
+
+describe('each language: correct, wrong, syntax error, endless loop', () => {
+  it('covers the seven interpreted languages', () => {
+    expect(mine.map((l) => l.id).sort()).toEqual(Object.keys(broken).sort());
+  });
+
+  it('classifies like MultiPL-E', async () => {
+    const cases = mine.flatMap((l) => [
+      { language: l.id, program: l.smoke.ok, want: 'OK' as Status },
+      { language: l.id, program: l.smoke.notOk, want: 'Exception' as Status },
+      { language: l.id, program: broken[l.id]!.syntax, want: 'SyntaxError' as Status },
+      { language: l.id, program: broken[l.id]!.loop, want: 'Timeout' as Status, limits: { timeoutMs: 1500 } },
+    ]);
+    const results = await runner.runBatch(cases);
+    const got = cases.map((c, i) => `${c.language} ${c.want}: ${results[i]!.status} ${results[i]!.detail ?? ''}`);
+    expect(got).toEqual(cases.map((c, i) => `${c.language} ${c.want}: ${c.want} ${results[i]!.detail ?? ''}`));
+    for (const [i, c] of cases.entries()) {
+      const r = results[i]!;
+      if (c.want === 'OK') expect(r.detail).toBeNull();
+      if (c.want === 'Timeout') expect(r.wallMs).toBeLessThan(4000);
+    }
+  });
+
+  it('reports tests passed / total where the harness prints them (luaunit, test/unit)', async () => {
+    const lua = LANGUAGES.find((l) => l.id === 'lua')!;
+    const ruby = LANGUAGES.find((l) => l.id === 'ruby')!;
+    const [luaOk, luaBad, rubyOk, rubyBad] = await runner.runBatch([
+      { language: 'lua', program: lua.smoke.ok },
+      { language: 'lua', program: lua.smoke.notOk },
+      { language: 'ruby', program: ruby.smoke.ok },
+      { language: 'ruby', program: ruby.smoke.notOk },
+    ]);
+    expect([luaOk!.testsPassed, luaOk!.testsTotal, luaBad!.testsPassed, luaBad!.testsTotal]).toEqual([1, 1, 0, 1]);
+    expect([rubyOk!.testsPassed, rubyOk!.testsTotal, rubyBad!.testsPassed, rubyBad!.testsTotal]).toEqual([1, 1, 0, 1]);
+  });
+
+  it('HumanEval-X JavaScript fails a program that prints (console.assert prints instead of throwing)', async () => {
+    const program = 'console.assert(1 + 1 === 3);\n';
+    const multiple = await runner.run({ language: 'javascript', program });
+    const humanevalX = await runner.run({ language: 'javascript', program, context: { harness: 'humaneval-x', link: [] } });
+    expect(multiple.status).toBe('OK');
+    expect(humanevalX.status).toBe('Exception');
+    expect(humanevalX.cached).toBe(false);
+  });
+
+  it('keeps stdout and stderr to 2048 bytes each, with truncation flags, and counts the rest', async () => {
+    const r = await runner.run({
+      language: 'python',
+      program: 'import sys\nprint("é" * 3000)\nsys.stderr.write("e" * 100)\n',
+    });
+    expect(r.status).toBe('OK');
+    expect(r.stdout.truncated).toBe(true);
+    expect(Buffer.byteLength(r.stdout.text)).toBeLessThanOrEqual(2048);
+    expect(r.stdout.text).toBe('é'.repeat(1024));
+    expect(r.stdout.bytes).toBe(6001);
+    expect(r.stderr).toEqual({ text: 'e'.repeat(100), bytes: 100, truncated: false });
+  });
+});
