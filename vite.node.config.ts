@@ -15,6 +15,7 @@ export default defineConfig({
       input: {
         cli: 'core/cli/main.ts',
         'core-worker': 'core/host/core-worker.ts',
+        'engine-worker': 'core/engine/worker.ts',
         'electron-main': 'electron/main.ts',
         launch: 'electron/launch.ts',
       },

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { appVersion } from '../host/app-version';
+import { registerBench } from './bench';
 import { serve } from './serve';
 
 function parsePort(value: string): number {
@@ -25,6 +26,8 @@ program
   .action(async (opts: { workspace: string; port?: number }) => {
     await serve({ workspace: resolve(opts.workspace), port: opts.port ?? null });
   });
+
+registerBench(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`rewardranker: ${err instanceof Error ? err.message : String(err)}`);
