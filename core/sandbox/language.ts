@@ -50,6 +50,13 @@ export interface ProgramContext {
   harness: 'multipl-e' | 'humaneval-x';
   /** Extra libraries to link (C++ `-l<name>`), as the benchmark's evaluator does for a few tasks. */
   link: readonly string[];
+  /**
+   * false: the benchmark's baseline (MultiPL-E's way): the language uses no state shared between programs (no
+   * compile server, precompiled header or prewarmed build cache). Absent means true.
+   */
+  warm?: boolean;
+  /** Files the harness needs besides the program (Problem.support_dir: Go's vendored testify, Java's javatuples). */
+  supportDir?: string | null;
 }
 
 export const DEFAULT_CONTEXT: ProgramContext = Object.freeze({ harness: 'multipl-e', link: Object.freeze([]) });

@@ -58,7 +58,10 @@ export function bwrapArgs(options: BwrapOptions): string[] {
   args.push('--proc', '/proc', '--dev', '/dev');
   if (options.hostWorkDir) args.push('--bind', options.hostWorkDir, SANDBOX_WORK_DIR);
   else args.push('--size', String(options.tempDirBytes), '--tmpfs', SANDBOX_WORK_DIR);
-  args.push(...(options.extra ?? []), '--chdir', SANDBOX_WORK_DIR, '--clearenv');
+  // bwrap's own root and /dev are writable tmpfs mounts: make them read-only so the temp dir is the only place a
+  // program can write (and so nothing outlives a job in a warm sandbox, whose temp dir is wiped between jobs).
+  args.push(...(options.extra ?? []), '--remount-ro', '/dev', '--remount-ro', '/');
+  args.push('--chdir', SANDBOX_WORK_DIR, '--clearenv');
   for (const [key, value] of Object.entries(options.env)) args.push('--setenv', key, value);
   args.push('--');
   return args;

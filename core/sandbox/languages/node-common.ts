@@ -21,7 +21,7 @@ export function nodeCommand(limits: Limits, file: string): StepCommand {
 export function classifyNode(outcome: RawOutcome, context?: ProgramContext): Classification {
   const result = classifyExit(outcome, {
     syntaxError: /\bSyntaxError\b/,
-    memoryError: /heap out of memory|Allocation failed - JavaScript heap/,
+    memoryError: /heap out of memory|Allocation failed - JavaScript heap|Array buffer allocation failed/,
   });
   if (result.status === 'OK' && context?.harness === 'humaneval-x' && outcome.stdout.bytes + outcome.stderr.bytes > 0) {
     return { ...result, status: 'Exception' };

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chownSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, lchownSync, lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { baseEnv, BWRAP, bwrapArgs, dropRoot, SANDBOX_UID } from '../isolation/bwrap-args';
 import { ensureToolchainRoot } from './cache-root';
@@ -10,8 +10,8 @@ export interface TrustedRunResult {
 }
 
 function chownTree(path: string, uid: number): void {
-  chownSync(path, uid, uid);
-  if (statSync(path).isDirectory()) for (const name of readdirSync(path)) chownTree(join(path, name), uid);
+  lchownSync(path, uid, uid);
+  if (lstatSync(path).isDirectory()) for (const name of readdirSync(path)) chownTree(join(path, name), uid);
 }
 
 /**

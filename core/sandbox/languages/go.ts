@@ -1,0 +1,126 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { DEFAULT_CONTEXT, type Language } from '../language';
+import type { RawOutcome } from '../isolation/types';
+import { buildOnce, ensureToolchainRoot } from '../toolchains/cache-root';
+import { runTrustedSetup } from '../toolchains/trusted-run';
+import type { Classification } from '../verdict';
+import { ARTIFACT, compiledStep, isWarm, runScript, shLine } from './compiled-common';
+
+const GO = '/usr/bin/go';
+// Packages the benchmarks' Go programs import (MultiPL-E: testing, fmt; HumanEval-X adds these and testify).
+const STD_IMPORTS = ['testing', 'fmt', 'math', 'strings', 'sort', 'strconv', 'math/rand', 'time', 'regexp', 'bytes', 'crypto/md5'];
+const TESTIFY = 'github.com/stretchr/testify/assert';
+
+const sha = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex').slice(0, 16);
+
+/** HumanEval-X's module: go.mod and go.sum from the support dir, vendor/ unpacked once into the toolchain cache. */
+async function humanEvalXModule(supportDir: string | null | undefined) {
+  const files = ['go.mod', 'go.sum', 'vendor.tar.gz'].map((f) => (supportDir ? join(supportDir, f) : ''));
+  if (!supportDir || !files.every((f) => existsSync(f))) {
+    throw new Error('HumanEval-X Go needs go.mod, go.sum and vendor.tar.gz (testify) beside the problem file');
+  }
+  const [goMod, goSum, tar] = files.map((f) => readFileSync(f)) as [Buffer, Buffer, Buffer];
+  const vendorHash = sha(Buffer.concat([goMod, tar]));
+  const dir = await buildOnce(`go-vendor-${vendorHash}`, async (d) => {
+    await promisify(execFile)('tar', ['xzf', join(supportDir, 'vendor.tar.gz'), '-C', d]);
+    writeFileSync(join(d, 'go.mod'), goMod);
+  });
+  return { goMod, goSum, vendor: join(dir, 'vendor'), vendorHash };
+}
+
+const goVersion = (() => {
+  let version: Promise<string> | null = null;
+  return () => (version ??= promisify(execFile)(GO, ['env', 'GOVERSION']).then((r) => r.stdout.trim()));
+})();
+
+function compileEnv(cache: string, vendored: boolean): Record<string, string> {
+  // No cgo: a build then never runs a C compiler on candidate-controlled flags.
+  const env: Record<string, string> = { GOCACHE: cache, GOPATH: '/tmp/go', CGO_ENABLED: '0', GOPROXY: 'off' };
+  if (vendored) env['GOFLAGS'] = '-mod=vendor';
+  return env;
+}
+
+/**
+ * A Go build cache filled once, in a sandbox, from our own sample programs (never a candidate's), and then given
+ * read-only to every candidate's build: `go test` only reads it (writes fail quietly), so no candidate can poison
+ * it for the next, and each build skips recompiling the standard packages, testify and the test main.
+ */
+async function prewarmedCache(vendor: { path: string; hash: string } | null): Promise<string | null> {
+  const name = `go-cache-${await goVersion()}-${vendor ? vendor.hash : 'std'}`;
+  const imports = [...STD_IMPORTS, ...(vendor ? [TESTIFY] : [])].map((p) => `_ "${p}"`).join('\n');
+  const sample = `package main\n\nimport (\n${imports}\n)\n\nfunc TestSample(t *testing.T) {}\n`.replace('_ "testing"', '"testing"');
+  try {
+    return await buildOnce(name, async (cache) => {
+      const work = mkdtempSync(join(tmpdir(), 'rr-go-warm-'));
+      try {
+        writeFileSync(join(work, 'main_test.go'), sample);
+        if (vendor) {
+          writeFileSync(join(work, 'go.mod'), readFileSync(join(vendor.path, '..', 'go.mod')));
+          symlinkSync(vendor.path, join(work, 'vendor'));
+        }
+        const result = await runTrustedSetup([GO, 'test', '-c', '-o', ARTIFACT, 'main_test.go'], {
+          workDir: work,
+          writable: [cache],
+          env: compileEnv(cache, vendor !== null),
+          timeoutMs: 300_000,
+        });
+        if (result === null || result.exitCode !== 0) throw new Error(`go cache prewarm failed: ${result?.output ?? 'no sandbox'}`);
+      } finally {
+        rmSync(work, { recursive: true, force: true });
+      }
+    });
+  } catch {
+    // Without the prewarmed cache builds are only slower: each starts from an empty cache, as the baseline does.
+    return null;
+  }
+}
+
+/**
+ * MultiPL-E eval_go.py: `go test file_test.go`; "[build failed]"/"[setup failed]" is a SyntaxError (vet findings
+ * included), FAIL in the output an Exception. CodeGeeX (HumanEval-X): `go test main_test.go` in a module with the
+ * vendored testify; exit 0 passes. We build the test binary (go test -c: the same build and vet) in the compile step
+ * and run it in the run step, so a build never shares a sandbox with candidate code.
+ */
+function classify(outcome: RawOutcome): Classification {
+  const failed = outcome.exitCode !== 0 || outcome.signal !== null || outcome.stdout.text.includes('FAIL');
+  const memory = /runtime: out of memory|fatal error: out of memory/.test(outcome.stderr.text);
+  return { status: memory ? 'MemoryLimit' : failed ? 'Exception' : 'OK', testsPassed: null, testsTotal: null };
+}
+
+export const go: Language = {
+  id: 'go',
+  displayName: 'Go',
+  multiplE: 'go',
+  debianPackages: ['golang-go'],
+  executables: [GO],
+  get readOnlyPaths() {
+    return [ensureToolchainRoot()];
+  },
+  memory: 'runtime',
+  async prepare(program, context = DEFAULT_CONTEXT) {
+    const module = context.harness === 'humaneval-x' ? await humanEvalXModule(context.supportDir) : null;
+    const warmCache = isWarm(context) ? await prewarmedCache(module ? { path: module.vendor, hash: module.vendorHash } : null) : null;
+    const env = compileEnv(warmCache ?? '/tmp/gocache', module !== null);
+    const exports = Object.entries(env).map(([k, v]) => `${k}=${shLine([v])}`).join(' ');
+    const link = module ? `ln -s ${shLine([module.vendor])} vendor && ` : '';
+    const files = [
+      { path: 'main_test.go', content: program },
+      { path: 'build.sh', content: `export ${exports}\n${link}exec ${shLine([GO, 'test', '-c', '-o', ARTIFACT, 'main_test.go'])}\n` },
+      { path: 'run.sh', content: `chmod +x ${ARTIFACT} && GOMEMLIMIT="$1"MiB exec ./${ARTIFACT}\n` },
+    ];
+    if (module) files.push({ path: 'go.mod', content: module.goMod.toString('utf8') }, { path: 'go.sum', content: module.goSum.toString('utf8') });
+    return { ok: true, files };
+  },
+  compile: compiledStep,
+  run: runScript,
+  classify,
+  smoke: {
+    ok: 'package main\n\nimport "testing"\n\nfunc add(a, b int) int { return a + b }\n\nfunc TestAdd(t *testing.T) {\n\tif add(2, 3) != 5 {\n\t\tt.Fail()\n\t}\n}\n',
+    notOk: 'package main\n\nimport "testing"\n\nfunc TestAdd(t *testing.T) {\n\tif 1+1 != 3 {\n\t\tt.Fail()\n\t}\n}\n',
+  },
+};
