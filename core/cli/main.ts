@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { appVersion } from '../host/app-version';
 import { registerBench } from './bench';
+import { registerExec } from './exec';
 import { serve } from './serve';
 
 function parsePort(value: string): number {
@@ -28,6 +29,7 @@ program
   });
 
 registerBench(program);
+registerExec(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`rewardranker: ${err instanceof Error ? err.message : String(err)}`);

@@ -1,0 +1,139 @@
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { InvalidArgumentError, type Command } from 'commander';
+import { candidateProgram, loadCandidates, loadProblems, type Problem } from '../data/index';
+import { unavailableMessage } from '../sandbox/availability';
+import { selfCheck, type SelfCheckReport } from '../sandbox/self-check';
+import { SandboxRunner, type RunRequest } from '../sandbox/runner';
+import { STATUSES, type ExecutionResult, type Status } from '../sandbox/verdict';
+
+export interface ExecOptions {
+  problems?: string;
+  candidates?: string;
+  out?: string;
+  jobs: number;
+  /** Seconds per program. */
+  timeout?: number;
+  cacheDir?: string;
+  /** false: a fresh sandbox per program (MultiPL-E's way; slower). */
+  warm: boolean;
+  selfCheck: boolean;
+  json: boolean;
+}
+
+function warnIsolation(runner: SandboxRunner): void {
+  for (const warning of runner.capabilities.warnings) console.error(`rewardranker exec: WARNING: ${warning}`);
+}
+
+/** `rewardranker exec`: run candidates against their problems' tests, or the self-check. */
+export async function exec(options: ExecOptions): Promise<number> {
+  if (options.selfCheck) return await runSelfCheck(options);
+  const missing = (['problems', 'candidates', 'out'] as const).filter((k) => !options[k]);
+  if (missing.length > 0) throw new Error(`exec needs ${missing.map((k) => `--${k}`).join(', ')} (or --self-check)`);
+  const problemsFile = options.problems!;
+  const candidatesFile = options.candidates!;
+  const problems = new Map<string, Problem>(loadProblems(problemsFile).map((p) => [p.task_id, p]));
+  const candidates = loadCandidates(candidatesFile);
+  const requests: (RunRequest & { taskId: string })[] = candidates.map((candidate, i) => {
+    const problem = problems.get(candidate.task_id);
+    if (!problem) {
+      throw new Error(`${candidatesFile}: candidate ${i + 1}: key "task_id": no task "${candidate.task_id}" in ${problemsFile}`);
+    }
+    return {
+      taskId: candidate.task_id,
+      language: problem.language,
+      program: candidateProgram(problem, candidate),
+      context: { harness: problem.harness, link: problem.link },
+      ...(options.timeout !== undefined ? { limits: { timeoutMs: options.timeout * 1000 } } : {}),
+    };
+  });
+
+  const runner = new SandboxRunner({ jobs: options.jobs, warm: options.warm, cacheDir: options.cacheDir ?? null });
+  warnIsolation(runner);
+  for (const language of new Set(requests.map((r) => r.language))) {
+    const lang = runner.findLanguage(language);
+    const avail = lang ? runner.availability().find((a) => a.id === lang.id) : undefined;
+    if (avail && !avail.available) console.error(`rewardranker exec: ${unavailableMessage(avail)}; its candidates are not run`);
+  }
+
+  const out = createWriteStream(options.out!);
+  const counts = new Map<Status, number>(STATUSES.map((s) => [s, 0]));
+  const started = performance.now();
+  const tty = process.stderr.isTTY;
+  let lastPrint = 0;
+  const results = await runner
+    .runBatch(requests, {
+      onProgress: ({ done, total }) => {
+        if (tty && (done === total || performance.now() - lastPrint > 200)) {
+          lastPrint = performance.now();
+          process.stderr.write(`\r${done}/${total} run`);
+        }
+      },
+    })
+    .finally(() => runner.close());
+  if (tty) process.stderr.write('\n');
+  results.forEach((result: ExecutionResult, i) => {
+    counts.set(result.status, (counts.get(result.status) ?? 0) + 1);
+    const request = requests[i]!;
+    if (!out.write(`${JSON.stringify({ task_id: request.taskId, candidate: i + 1, language: request.language, ...result })}\n`)) {
+      // Backpressure is handled by the final 'finish' wait; the stream buffers the rest.
+    }
+  });
+  out.end();
+  await once(out, 'finish');
+  const seconds = (performance.now() - started) / 1000;
+  const summary = STATUSES.filter((s) => (counts.get(s) ?? 0) > 0).map((s) => `${s} ${counts.get(s)}`);
+  console.log(`${results.length} candidates in ${seconds.toFixed(1)} s (${runner.capabilities.mechanism}, ${runner.jobs} jobs): ${summary.join(', ')}`);
+  console.log(`results: ${options.out}`);
+  return 0;
+}
+
+async function runSelfCheck(options: ExecOptions): Promise<number> {
+  const report = await selfCheck({ jobs: options.jobs });
+  if (options.json) console.log(JSON.stringify(report, null, 2));
+  else printReport(report);
+  return report.ok ? 0 : 1;
+}
+
+function printReport(report: SelfCheckReport): void {
+  const iso = report.isolation;
+  console.log(`isolation: ${iso.mechanism}`);
+  for (const [name, holds] of Object.entries(iso.guarantees)) console.log(`  ${holds ? 'yes' : 'NO '} ${name}`);
+  for (const warning of iso.warnings) console.log(`  WARNING: ${warning}`);
+  console.log('languages:');
+  for (const l of report.languages) {
+    const figure = l.ms === null ? '' : ` (${Math.round(l.ms)} ms)`;
+    console.log(`  ${l.status.padEnd(11)} ${l.id.padEnd(11)} ${l.detail}${figure}`);
+  }
+  const bad = report.languages.filter((l) => l.status !== 'available');
+  console.log(bad.length === 0 ? 'all languages available' : `${bad.length} of ${report.languages.length} languages not available`);
+}
+
+function positive(name: string, integer: boolean): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+      throw new InvalidArgumentError(`${name}: '${value}' is not a positive ${integer ? 'integer' : 'number'}`);
+    }
+    return n;
+  };
+}
+
+/** Registers `rewardranker exec`. */
+export function registerExec(program: Command): Command {
+  return program
+    .command('exec')
+    .description('run candidates against their problems\' tests in the sandbox: one JSON line per candidate, a summary per status')
+    .option('--problems <file>', 'problems: HumanEval, MBPP, HumanEval-X, MultiPL-E or normalized JSONL')
+    .option('--candidates <file>', 'candidates JSONL: {task_id, completion} or {task_id, program} per line')
+    .option('--out <file>', 'where to write one JSON result per candidate')
+    .option('--jobs <n>', 'programs run at once', positive('--jobs', true), 2)
+    .option('--timeout <s>', 'seconds per program (default 10)', positive('--timeout', false))
+    .option('--cache-dir <dir>', 'keep results here too, so a re-run of the same programs is free')
+    .option('--no-warm', 'a fresh sandbox per program (MultiPL-E\'s way) instead of warm workers')
+    .option('--self-check', 'smoke-test every language and report what is available and which isolation guarantees hold')
+    .option('--json', 'with --self-check: print the report as JSON')
+    .action(async (opts: ExecOptions) => {
+      process.exitCode = await exec({ ...opts, selfCheck: opts.selfCheck ?? false, json: opts.json ?? false });
+    });
+}
