@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SandboxInfoSchema } from './sandbox';
 
 /** What onnxruntime-node can run on here: built in, installed, and usable without further steps. */
 export const ExecutionProviderSchema = z.object({
@@ -27,5 +28,6 @@ export const AppInfoSchema = z.object({
   memoryBytes: z.number().nonnegative(),
   workspace: z.string(),
   executionProviders: z.array(ExecutionProviderSchema),
+  sandbox: SandboxInfoSchema,
 });
 export type AppInfo = z.infer<typeof AppInfoSchema>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppInfoSchema } from './app-info';
 import { LogLineSchema } from './log-line';
+import { sandboxExecute, SandboxProgressSchema } from './sandbox';
 
 /**
  * The one contract between the core and every UI. Each method names the schema its params must satisfy (checked
@@ -16,11 +17,13 @@ export const methods = {
     params: z.object({ limit: z.number().int().min(1).max(10_000).default(500) }).strict(),
     result: z.array(LogLineSchema),
   },
+  'sandbox.execute': sandboxExecute,
 } as const;
 
 /** Events the core pushes to every connected client. */
 export const events = {
   log: LogLineSchema,
+  'sandbox.progress': SandboxProgressSchema,
 } as const;
 
 export type MethodName = keyof typeof methods;

@@ -2,6 +2,7 @@ import { cpus, totalmem } from 'node:os';
 import type { AppInfo } from '../api/app-info';
 import { listExecutionProviders, onnxruntimeVersion } from '../engine/providers';
 import { appVersion } from './app-version';
+import { sandboxInfo } from './sandbox-service';
 import type { CoreOptions } from './core-options';
 
 export function collectAppInfo(options: CoreOptions): AppInfo {
@@ -18,5 +19,6 @@ export function collectAppInfo(options: CoreOptions): AppInfo {
     memoryBytes: totalmem(),
     workspace: options.workspace,
     executionProviders: listExecutionProviders(),
+    sandbox: sandboxInfo(),
   };
 }

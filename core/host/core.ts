@@ -5,6 +5,7 @@ import type { EventMessage, Outcome } from '../api/wire';
 import { collectAppInfo } from './app-info';
 import type { CoreOptions } from './core-options';
 import { LogBus } from './log-bus';
+import { SandboxService } from './sandbox-service';
 
 /**
  * The core as one object: the handler table behind the API contract, plus the event stream. It runs inside the
@@ -12,6 +13,7 @@ import { LogBus } from './log-bus';
  */
 export class Core implements Transport {
   readonly log = new LogBus();
+  readonly sandbox = new SandboxService();
   private readonly eventListeners = new Set<(event: EventMessage) => void>();
   private readonly dispatch: (method: string, params: unknown) => Promise<Outcome>;
 
@@ -19,6 +21,7 @@ export class Core implements Transport {
     const handlers: Handlers = {
       'app.info': () => collectAppInfo(options),
       'logs.recent': ({ limit }) => this.log.recent(limit),
+      'sandbox.execute': (params) => this.sandbox.execute(params, (progress) => this.emit('sandbox.progress', progress)),
     };
     this.dispatch = createDispatcher(handlers);
     this.log.subscribe((line) => this.emit('log', line));
