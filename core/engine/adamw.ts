@@ -33,32 +33,32 @@ export interface AdamWGraph {
   gradNorm: Tensor;
 }
 
-export function globalNorm(grads: readonly Tensor[]): Tensor {
-  const squares = grads.map((g) => sum(mul(g, g), [...Array(g.rank).keys()]));
-  return sqrt(squares.reduce((a, b) => add(a, b)));
-}
-
 export function adamw(params: readonly OptimizedParam[], cfg: AdamWConfig): AdamWGraph {
   const lr = input('lr', []);
   const step = input('step', []);
-  const gradNorm = globalNorm(params.map((p) => p.grad));
+  // Each g*g serves both the global norm and the second moment.
+  const squares = params.map((p) => mul(p.grad, p.grad));
+  const gradNorm = sqrt(squares.map((g2) => sum(g2, [...Array(g2.rank).keys()])).reduce((a, b) => add(a, b)));
   const clip = cfg.clipNorm > 0 ? where(greater(gradNorm, cfg.clipNorm), div(cfg.clipNorm, add(gradNorm, 1e-6)), 1) : null;
-  // PyTorch's form: p *= 1 - lr*wd; p -= (lr / bc1) * m / (sqrt(v) / sqrt(bc2) + eps), with bc = 1 - beta^step.
+  // PyTorch's AdamW: p *= 1 - lr*wd; p -= (lr / bc1) * m / (sqrt(v) / sqrt(bc2) + eps), bc = 1 - beta^step.
+  // Rewritten so that every per-element op is one pass: scalars (clip factors, bias corrections) fold together:
+  // m' = b1 m + (clip (1 - b1)) g, v' = b2 v + (clip^2 (1 - b2)) g^2, p' = p d - (lr sqrt(bc2) / bc1) m' / (sqrt(v') + eps sqrt(bc2)).
+  const sqrtBc2 = sqrt(sub(1, exp(mul(step, Math.log(cfg.beta2)))));
   const bc1 = sub(1, exp(mul(step, Math.log(cfg.beta1))));
-  const bc2 = sub(1, exp(mul(step, Math.log(cfg.beta2))));
-  const stepSize = div(lr, bc1);
-  const sqrtBc2 = sqrt(bc2);
+  const stepSize = div(mul(lr, sqrtBc2), bc1);
+  const epsHat = mul(sqrtBc2, cfg.eps);
+  const gScale = clip ? mul(clip, 1 - cfg.beta1) : null;
+  const g2Scale = clip ? mul(mul(clip, clip), 1 - cfg.beta2) : null;
+  const decay = sub(1, mul(lr, cfg.weightDecay));
   const updates = new Map<string, [Tensor, Tensor, Tensor]>();
-  for (const p of params) {
-    const g = clip ? mul(p.grad, clip) : p.grad;
+  params.forEach((p, i) => {
     const m = input(`m.${p.name}`, p.value.shape);
     const v = input(`v.${p.name}`, p.value.shape);
-    const m2 = add(mul(m, cfg.beta1), mul(g, 1 - cfg.beta1));
-    const v2 = add(mul(v, cfg.beta2), mul(mul(g, g), 1 - cfg.beta2));
-    const decayed = p.decay && cfg.weightDecay > 0 ? mul(p.value, sub(1, mul(lr, cfg.weightDecay))) : p.value;
-    const denom = add(div(sqrt(v2), sqrtBc2), cfg.eps);
-    updates.set(p.name, [sub(decayed, mul(stepSize, div(m2, denom))), m2, v2]);
-  }
+    const m2 = add(mul(m, cfg.beta1), gScale ? mul(p.grad, gScale) : mul(p.grad, 1 - cfg.beta1));
+    const v2 = add(mul(v, cfg.beta2), g2Scale ? mul(squares[i]!, g2Scale) : mul(squares[i]!, 1 - cfg.beta2));
+    const decayed = p.decay && cfg.weightDecay > 0 ? mul(p.value, decay) : p.value;
+    updates.set(p.name, [sub(decayed, mul(div(m2, add(sqrt(v2), epsHat)), stepSize)), m2, v2]);
+  });
   return { lr, step, updates, gradNorm };
 }
 

@@ -136,11 +136,22 @@ export function emitProgram(outputs: Readonly<Record<string, Tensor>>, options: 
     names.set(t.id, def.emit(emitter, t.inputs.map((x) => names.get(x.id)!), t));
   }
 
+  // An output computed by a node takes that node's value name; an Identity copy is emitted only for leaves and
+  // for a value that is returned under two names (ONNX Runtime copies every Identity that feeds an output).
+  const producers = new Map<string, onnxProto.onnx.INodeProto>();
+  for (const node of nodes) producers.set(node.output![0]!, node);
+  const renamed = new Map<string, string>();
   const outSpecs: ValueSpec[] = Object.entries(outputs).map(([name, t]) => {
     if (leafNames.has(name)) throw new GraphError(`output '${name}' has the name of an input (${leafNames.get(name)!.site})`);
-    nodes.push({ opType: 'Identity', input: [names.get(t.id)!], output: [name], name: `out_${name}` });
+    const value = names.get(t.id)!;
+    if (producers.has(value) && !renamed.has(value)) renamed.set(value, name);
+    else nodes.push({ opType: 'Identity', input: [renamed.get(value) ?? value], output: [name], name: `out_${name}` });
     return { name, dtype: t.dtype, shape: t.shape };
   });
+  for (const node of nodes) {
+    node.input = node.input!.map((v) => renamed.get(v) ?? v);
+    node.output = node.output!.map((v) => renamed.get(v) ?? v);
+  }
 
   const model = onnx.ModelProto.create({
     irVersion: 8,

@@ -77,10 +77,17 @@ function splitHeads(cfg: GPTConfig, x: Tensor): Tensor {
  */
 function selfAttention(cfg: GPTConfig, p: Params, h: string, x: Tensor, past?: LayerCache): { y: Tensor; cache: LayerCache } {
   const [B, T, C] = x.shape;
-  const qkv = linear(x, p[`${h}.attn.c_attn.weight`]!, p[`${h}.attn.c_attn.bias`]); // (B, T, 3C)
-  const q = splitHeads(cfg, slice(qkv, -1, 0, cfg.nEmbd)); // (B, H, T, D)
-  let k = splitHeads(cfg, slice(qkv, -1, cfg.nEmbd, 2 * cfg.nEmbd));
-  let v = splitHeads(cfg, slice(qkv, -1, 2 * cfg.nEmbd, 3 * cfg.nEmbd));
+  // c_attn keeps nanoGPT's (C, 3C) layout; slicing the weight rather than the (B, T, 3C) product keeps the
+  // backward pass's padding on the small weight gradient (measured: faster training step).
+  const w = p[`${h}.attn.c_attn.weight`]!;
+  const b = p[`${h}.attn.c_attn.bias`]!;
+  const part = (i: number): Tensor => {
+    const [from, to] = [i * cfg.nEmbd, (i + 1) * cfg.nEmbd];
+    return splitHeads(cfg, linear(x, slice(w, 1, from, to), slice(b, 0, from, to))); // (B, H, T, D)
+  };
+  const q = part(0);
+  let k = part(1);
+  let v = part(2);
   if (past) {
     k = concat([past.k, k], 2); // (B, H, P+T, D)
     v = concat([past.v, v], 2);
