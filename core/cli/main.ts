@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { appVersion } from '../host/app-version';
 import { registerBench } from './bench';
+import { registerData } from './data-default-set';
 import { registerExec } from './exec';
 import { serve } from './serve';
 
@@ -30,6 +31,7 @@ program
 
 registerBench(program);
 registerExec(program);
+registerData(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`rewardranker: ${err instanceof Error ? err.message : String(err)}`);
