@@ -1,0 +1,133 @@
+/**
+ * The run store's schema as an append-only list of migrations. A store records the highest version applied; opening
+ * it applies the rest in one transaction each, so a store written by an older version opens in a newer one. Never
+ * edit a migration that has shipped: add the next one.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'runs, iterations and their stages; problems, candidates, executions, checkpoints, scores',
+    sql: `
+      CREATE TABLE runs (
+        id          INTEGER PRIMARY KEY,
+        name        TEXT NOT NULL UNIQUE,
+        created_at  TEXT NOT NULL,
+        config_json TEXT NOT NULL,
+        seed        INTEGER NOT NULL
+      );
+      CREATE TABLE iterations (
+        id           INTEGER PRIMARY KEY,
+        run_id       INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        idx          INTEGER NOT NULL,
+        status       TEXT NOT NULL CHECK (status IN ('pending', 'running', 'done', 'failed', 'cancelled')),
+        metrics_json TEXT,
+        started_at   TEXT,
+        finished_at  TEXT,
+        UNIQUE (run_id, idx)
+      );
+      -- One row per finished or failed stage: resuming starts at the first stage without a 'done' row.
+      CREATE TABLE stages (
+        iteration_id INTEGER NOT NULL REFERENCES iterations(id) ON DELETE CASCADE,
+        stage        TEXT NOT NULL,
+        status       TEXT NOT NULL CHECK (status IN ('done', 'failed')),
+        started_at   TEXT NOT NULL,
+        finished_at  TEXT NOT NULL,
+        output_json  TEXT,
+        error        TEXT,
+        PRIMARY KEY (iteration_id, stage)
+      );
+      CREATE TABLE problems (
+        id        INTEGER PRIMARY KEY,
+        run_id    INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        task_id   TEXT NOT NULL,
+        language  TEXT NOT NULL,
+        split     TEXT NOT NULL CHECK (split IN ('train', 'heldout')),
+        prompt    TEXT NOT NULL,
+        data_json TEXT NOT NULL,
+        UNIQUE (run_id, task_id)
+      );
+      CREATE TABLE candidates (
+        id           INTEGER PRIMARY KEY,
+        iteration_id INTEGER NOT NULL REFERENCES iterations(id) ON DELETE CASCADE,
+        problem_id   INTEGER NOT NULL REFERENCES problems(id) ON DELETE CASCADE,
+        sample_idx   INTEGER NOT NULL,
+        code         TEXT NOT NULL,
+        tokens       BLOB,
+        logprobs     BLOB,
+        UNIQUE (iteration_id, problem_id, sample_idx)
+      );
+      CREATE TABLE executions (
+        id            INTEGER PRIMARY KEY,
+        candidate_id  INTEGER NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,
+        attempt       INTEGER NOT NULL DEFAULT 0,
+        status        TEXT NOT NULL,
+        exit_code     INTEGER,
+        tests_passed  INTEGER,
+        tests_total   INTEGER,
+        wall_ms       REAL,
+        cpu_ms        REAL,
+        stdout        TEXT NOT NULL DEFAULT '',
+        stderr        TEXT NOT NULL DEFAULT '',
+        created_at    TEXT NOT NULL,
+        UNIQUE (candidate_id, attempt)
+      );
+      CREATE TABLE checkpoints (
+        id           INTEGER PRIMARY KEY,
+        run_id       INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        iteration_id INTEGER REFERENCES iterations(id) ON DELETE SET NULL,
+        kind         TEXT NOT NULL CHECK (kind IN ('tokenizer', 'generator', 'reranker', 'prm', 'value')),
+        path         TEXT NOT NULL,
+        parent_id    INTEGER REFERENCES checkpoints(id),
+        created_at   TEXT NOT NULL,
+        meta_json    TEXT
+      );
+      CREATE TABLE scores (
+        candidate_id     INTEGER NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,
+        checkpoint_id    INTEGER NOT NULL REFERENCES checkpoints(id) ON DELETE CASCADE,
+        score            REAL NOT NULL,
+        line_scores_json TEXT,
+        PRIMARY KEY (candidate_id, checkpoint_id)
+      );
+      CREATE INDEX candidates_by_problem ON candidates (problem_id, iteration_id);
+      CREATE INDEX scores_by_checkpoint ON scores (checkpoint_id, score);
+    `,
+  },
+  {
+    version: 2,
+    name: 'labels as an append-only history; the event log',
+    sql: `
+      CREATE TABLE labels (
+        id           INTEGER PRIMARY KEY,
+        candidate_id INTEGER NOT NULL REFERENCES candidates(id),
+        verdict      TEXT NOT NULL CHECK (verdict IN ('pass', 'fail', 'unsure')),
+        note         TEXT NOT NULL DEFAULT '',
+        author       TEXT NOT NULL,
+        created_at   TEXT NOT NULL
+      );
+      CREATE INDEX labels_by_candidate ON labels (candidate_id, id);
+      -- What a person labelled is never lost: rows can be added, never changed or removed.
+      CREATE TRIGGER labels_no_update BEFORE UPDATE ON labels
+        BEGIN SELECT RAISE(ABORT, 'labels are append-only'); END;
+      CREATE TRIGGER labels_no_delete BEFORE DELETE ON labels
+        BEGIN SELECT RAISE(ABORT, 'labels are append-only'); END;
+      CREATE TABLE events (
+        id           INTEGER PRIMARY KEY,
+        run_id       INTEGER REFERENCES runs(id) ON DELETE CASCADE,
+        iteration_id INTEGER REFERENCES iterations(id) ON DELETE CASCADE,
+        time         TEXT NOT NULL,
+        level        TEXT NOT NULL CHECK (level IN ('debug', 'info', 'warn', 'error')),
+        source       TEXT NOT NULL,
+        message      TEXT NOT NULL
+      );
+      CREATE INDEX events_by_run ON events (run_id, id);
+    `,
+  },
+];
+
+export const latestSchemaVersion = migrations[migrations.length - 1]!.version;
