@@ -50,7 +50,7 @@ export class Trainer {
     private readonly engine: Engine,
     private readonly spec: TrainSpec,
     private readonly prefix: string,
-    private readonly programs: { fused: Program; grads: Program; accumulate: Program; apply: Program },
+    readonly programs: { fused: Program; grads: Program; accumulate: Program; apply: Program },
   ) {
     this.names = Object.keys(spec.params).filter((n) => spec.params[n]!.trainable !== false);
   }

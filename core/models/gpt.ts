@@ -7,6 +7,7 @@
  */
 import { attention, causalMask, crossEntropy, gelu, layerNorm, linear } from '../engine/composites';
 import type { Tensor } from '../engine/graph';
+import { loraWeight } from '../engine/lora';
 import { concat, gather, input, matmul, reshape, slice, transpose, add } from '../engine/ops';
 import { Rng } from '../engine/rng';
 import type { ParamSpec } from '../engine/trainer';
@@ -64,6 +65,13 @@ export function gptParams(cfg: GPTConfig, seed = 0): Record<string, ParamSpec> {
   return specs;
 }
 
+/** A weight by name, merged with its LoRA update when the params carry one (`<name>.lora_A` / `.lora_B`). */
+function weight(p: Params, name: string): Tensor {
+  const a = p[`${name}.lora_A`];
+  const b = p[`${name}.lora_B`];
+  return a && b ? loraWeight(p[name]!, a, b) : p[name]!;
+}
+
 /** (B, T, C) -> (B, H, T, D) */
 function splitHeads(cfg: GPTConfig, x: Tensor): Tensor {
   const [B, T] = x.shape;
@@ -79,7 +87,7 @@ function selfAttention(cfg: GPTConfig, p: Params, h: string, x: Tensor, past?: L
   const [B, T, C] = x.shape;
   // c_attn keeps nanoGPT's (C, 3C) layout; slicing the weight rather than the (B, T, 3C) product keeps the
   // backward pass's padding on the small weight gradient (measured: faster training step).
-  const w = p[`${h}.attn.c_attn.weight`]!;
+  const w = weight(p, `${h}.attn.c_attn.weight`);
   const b = p[`${h}.attn.c_attn.bias`]!;
   const part = (i: number): Tensor => {
     const [from, to] = [i * cfg.nEmbd, (i + 1) * cfg.nEmbd];
@@ -94,12 +102,12 @@ function selfAttention(cfg: GPTConfig, p: Params, h: string, x: Tensor, past?: L
   }
   const y = attention(q, k, v, past ? undefined : causalMask(q)); // (B, H, T, D)
   const merged = reshape(transpose(y, [0, 2, 1, 3]), [B!, T!, C!]); // (B, T, C)
-  return { y: linear(merged, p[`${h}.attn.c_proj.weight`]!, p[`${h}.attn.c_proj.bias`]), cache: { k, v } };
+  return { y: linear(merged, weight(p, `${h}.attn.c_proj.weight`), p[`${h}.attn.c_proj.bias`]), cache: { k, v } };
 }
 
 function mlp(p: Params, h: string, x: Tensor): Tensor {
-  const hidden = gelu(linear(x, p[`${h}.mlp.c_fc.weight`]!, p[`${h}.mlp.c_fc.bias`])); // (B, T, 4C)
-  return linear(hidden, p[`${h}.mlp.c_proj.weight`]!, p[`${h}.mlp.c_proj.bias`]); // (B, T, C)
+  const hidden = gelu(linear(x, weight(p, `${h}.mlp.c_fc.weight`), p[`${h}.mlp.c_fc.bias`])); // (B, T, 4C)
+  return linear(hidden, weight(p, `${h}.mlp.c_proj.weight`), p[`${h}.mlp.c_proj.bias`]); // (B, T, C)
 }
 
 export function block(cfg: GPTConfig, p: Params, l: number, x: Tensor, past?: LayerCache): { x: Tensor; cache: LayerCache } {
