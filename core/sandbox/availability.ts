@@ -26,11 +26,11 @@ function found(executable: string): boolean {
   });
 }
 
-const memo = new Map<string, LanguageAvailability>();
+const memo = new WeakMap<Language, LanguageAvailability>();
 
 /** Whether a language's toolchain is installed (looked up once per process). */
 export function availability(language: Language): LanguageAvailability {
-  const known = memo.get(language.id);
+  const known = memo.get(language);
   if (known) return known;
   const missing = language.executables.filter((e) => !found(e));
   const result = {
@@ -40,7 +40,7 @@ export function availability(language: Language): LanguageAvailability {
     missing,
     packages: [...language.debianPackages],
   };
-  memo.set(language.id, result);
+  memo.set(language, result);
   return result;
 }
 

@@ -29,6 +29,8 @@ export interface RunnerOptions {
   /** Also keep results on disk here (one JSON file each), so they survive the process. */
   cacheDir?: string | null;
   languages?: readonly Language[];
+  /** 'process-group': skip bubblewrap (the loud fall-back), e.g. to test it. Default 'auto'. */
+  isolation?: 'auto' | 'process-group';
 }
 
 export interface BatchProgress {
@@ -70,7 +72,7 @@ export class SandboxRunner {
   constructor(options: RunnerOptions = {}) {
     this.languages = options.languages ?? LANGUAGES;
     const readOnlyPaths = [...new Set(this.languages.flatMap((l) => l.readOnlyPaths ?? []))];
-    this.isolation = createIsolation({ readOnlyPaths });
+    this.isolation = createIsolation({ readOnlyPaths, mechanism: options.isolation ?? 'auto' });
     this.warm = options.warm ?? true;
     this.cache = new ResultCache(options.cacheDir ?? null);
     const jobs = Math.max(1, Math.floor(options.jobs ?? 2));

@@ -74,7 +74,7 @@ let probed: string | null | undefined;
  */
 export function createIsolation(options: IsolationOptions): Isolation {
   if (probed === undefined) probed = probeBubblewrap();
-  const capabilities = capabilitiesFor(probed);
+  const capabilities = capabilitiesFor(options.mechanism === 'process-group' ? 'the process-group fall-back was asked for' : probed);
   const mechanism = capabilities.mechanism;
   const direct = { mechanism, readOnlyPaths: options.readOnlyPaths };
   const warm = mechanism === 'bubblewrap' && existsSync(SANDBOX_PYTHON);

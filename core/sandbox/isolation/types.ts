@@ -95,4 +95,6 @@ export interface Isolation {
 /** Host paths a sandbox may read besides the system (toolchains outside /usr, vendored libraries). */
 export interface IsolationOptions {
   readOnlyPaths: string[];
+  /** 'process-group' skips bubblewrap even where it works (to test the fall-back); default 'auto'. */
+  mechanism?: 'auto' | 'process-group';
 }
