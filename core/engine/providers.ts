@@ -54,7 +54,7 @@ const platformOnly: Record<string, string> = {
 
 const deviceNeeds: Record<string, string> = {
   cuda: 'an NVIDIA GPU with its driver, CUDA 12 and cuDNN 9',
-  webgpu: 'a GPU with a WebGPU-capable driver (on Linux: Vulkan, e.g. the mesa-vulkan-drivers package or the vendor driver)',
+  webgpu: 'a GPU with a WebGPU-capable driver (on Linux: Vulkan, i.e. the libvulkan1 package and mesa-vulkan-drivers or the vendor driver)',
   dml: 'a DirectX 12 GPU',
   coreml: 'an Apple device',
 };

@@ -17,14 +17,18 @@ const sessionOptions: ort.InferenceSession.SessionOptions = {
   intraOpNumThreads: config.intraOpThreads,
   interOpNumThreads: 1,
   executionMode: 'sequential',
+  // On WebGPU, outputs stay in GPU buffers: resident params, moments and KV caches never leave the device
+  // between runs; only what is fetched is downloaded (toHost).
+  ...(config.provider === 'webgpu' ? { preferredOutputLocation: 'gpu-buffer' as const } : {}),
 };
 
 function toOrt(t: HostTensor): ort.Tensor {
   return new ort.Tensor(t.dtype, t.data, t.dims);
 }
 
-function toHost(t: ort.Tensor): HostTensor {
-  return { dtype: t.type as HostTensor['dtype'], dims: [...t.dims], data: t.data as HostTensor['data'] };
+async function toHost(t: ort.Tensor): Promise<HostTensor> {
+  const data = t.location === 'cpu' ? t.data : await t.getData();
+  return { dtype: t.type as HostTensor['dtype'], dims: [...t.dims], data: data as HostTensor['data'] };
 }
 
 function feedOf(name: string, f: Feed): ort.Tensor {
@@ -68,7 +72,7 @@ async function decode(key: string, plan: DecodePlan): Promise<number[][]> {
       [plan.positionInput]: new ort.Tensor('int64', positions, [plan.batch, 1]),
     };
     const result = await runOnce(s, feeds, [plan.logitsOutput, ...cacheOut]);
-    const logits = result[plan.logitsOutput]!.data as Float32Array;
+    const logits = (await toHost(result[plan.logitsOutput]!)).data as Float32Array;
     const vocab = logits.length / plan.batch;
     for (let b = 0; b < plan.batch; b++) {
       let best = 0;
@@ -100,7 +104,7 @@ async function handle(msg: RequestMessage): Promise<Reply> {
       for (const name of msg.names) {
         const t = resident.get(name);
         if (!t) throw new Error(`no resident tensor '${name}' in the engine worker`);
-        tensors[name] = toHost(t);
+        tensors[name] = await toHost(t);
       }
       return { id: msg.id, ok: true, tensors };
     }
@@ -115,7 +119,7 @@ async function handle(msg: RequestMessage): Promise<Reply> {
       const result = await runOnce(s, feeds, wanted);
       for (const [out, name] of Object.entries(msg.keep)) resident.set(name, result[out]!);
       const tensors: Record<string, HostTensor> = {};
-      for (const name of msg.fetch) tensors[name] = toHost(result[name]!);
+      for (const name of msg.fetch) tensors[name] = await toHost(result[name]!);
       return { id: msg.id, ok: true, tensors };
     }
     case 'decode':
