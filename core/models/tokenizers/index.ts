@@ -1,0 +1,3 @@
+export { maxVocabSize, minVocabSize, trainByteLevelBpe, trainTokenizer, type TrainOptions } from './train';
+export { specialIds, TextTokenizer, TokenizerFileError, type SpecialIds } from './tokenizer';
+export { specialTokens, type ByteLevelBpeJson } from './tokenizer-json';
