@@ -1,3 +1,4 @@
+import { dirname, resolve } from 'node:path';
 import type { z } from 'zod';
 import { humanEvalProblem, humanEvalRecord } from './formats/humaneval';
 import { humanEvalXProblem, humanEvalXRecord } from './formats/humaneval-x';
@@ -65,8 +66,10 @@ export function loadProblems(file: string, format?: ProblemFormat): Problem[] {
     );
   }
   const seen = new Set<string>();
+  const supportDir = dirname(resolve(file));
   return records.map((record) => {
-    const problem = convert(name, file, record);
+    const converted = convert(name, file, record);
+    const problem = { ...converted, support_dir: converted.support_dir ?? supportDir };
     if (seen.has(problem.task_id)) {
       throw new DataFileError(file, record.place, `key "task_id": duplicate task ${problem.task_id}`);
     }

@@ -62,6 +62,11 @@ export const problemSchema = z
     go_setup: z.string().nullable().default(null),
     /** Extra libraries to link (C++: `-l<name>`), as the benchmark's evaluator does for a few tasks. */
     link: z.array(z.string().regex(/^[A-Za-z0-9_+.-]+$/)).default([]),
+    /**
+     * The directory holding files the harness needs besides the program (HumanEval-X Go: go.mod, go.sum,
+     * vendor.tar.gz; MultiPL-E Java: javatuples-1.2.jar). The loader sets it to the problem file's directory.
+     */
+    support_dir: z.string().nullable().default(null),
     /** Which format the problem was read from. */
     source_format: z.string().default('normalized'),
   })

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,6 +15,8 @@ const GO = '/usr/bin/go';
 // Packages the benchmarks' Go programs import (MultiPL-E: testing, fmt; HumanEval-X adds these and testify).
 const STD_IMPORTS = ['testing', 'fmt', 'math', 'strings', 'sort', 'strconv', 'math/rand', 'time', 'regexp', 'bytes', 'crypto/md5'];
 const TESTIFY = 'github.com/stretchr/testify/assert';
+// go ignores a go.mod in the temp dir's root (/tmp in the sandbox), so a module builds one level down.
+const MODULE_DIR = 'm';
 
 const sha = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex').slice(0, 16);
 
@@ -58,12 +60,16 @@ async function prewarmedCache(vendor: { path: string; hash: string } | null): Pr
     return await buildOnce(name, async (cache) => {
       const work = mkdtempSync(join(tmpdir(), 'rr-go-warm-'));
       try {
-        writeFileSync(join(work, 'main_test.go'), sample);
+        // The same layout as a candidate's build (see prepare), so the cached actions match.
+        const dir = vendor ? join(work, MODULE_DIR) : work;
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, 'main_test.go'), sample);
         if (vendor) {
-          writeFileSync(join(work, 'go.mod'), readFileSync(join(vendor.path, '..', 'go.mod')));
-          symlinkSync(vendor.path, join(work, 'vendor'));
+          writeFileSync(join(dir, 'go.mod'), readFileSync(join(vendor.path, '..', 'go.mod')));
+          symlinkSync(vendor.path, join(dir, 'vendor'));
         }
-        const result = await runTrustedSetup([GO, 'test', '-c', '-o', ARTIFACT, 'main_test.go'], {
+        const build = shLine([GO, 'test', '-c', '-o', `/tmp/${ARTIFACT}`, 'main_test.go']);
+        const result = await runTrustedSetup(['/bin/sh', '-c', vendor ? `cd ${MODULE_DIR} && ${build}` : build], {
           workDir: work,
           writable: [cache],
           env: compileEnv(cache, vendor !== null),
@@ -107,10 +113,13 @@ export const go: Language = {
     const warmCache = isWarm(context) ? await prewarmedCache(module ? { path: module.vendor, hash: module.vendorHash } : null) : null;
     const env = compileEnv(warmCache ?? '/tmp/gocache', module !== null);
     const exports = Object.entries(env).map(([k, v]) => `${k}=${shLine([v])}`).join(' ');
-    const link = module ? `ln -s ${shLine([module.vendor])} vendor && ` : '';
+    const enter = module
+      ? `mkdir ${MODULE_DIR} && mv main_test.go go.mod go.sum ${MODULE_DIR}/ && cd ${MODULE_DIR} && ln -s ${shLine([module.vendor])} vendor && `
+      : '';
+    const build = shLine([GO, 'test', '-c', '-o', `/tmp/${ARTIFACT}`, 'main_test.go']);
     const files = [
       { path: 'main_test.go', content: program },
-      { path: 'build.sh', content: `export ${exports}\n${link}exec ${shLine([GO, 'test', '-c', '-o', ARTIFACT, 'main_test.go'])}\n` },
+      { path: 'build.sh', content: `export ${exports}\n${enter}exec ${build}\n` },
       { path: 'run.sh', content: `chmod +x ${ARTIFACT} && GOMEMLIMIT="$1"MiB exec ./${ARTIFACT}\n` },
     ];
     if (module) files.push({ path: 'go.mod', content: module.goMod.toString('utf8') }, { path: 'go.sum', content: module.goSum.toString('utf8') });
