@@ -11,7 +11,7 @@ import {
   logSoftmax,
   matmul,
   mul,
-  pow,
+  scalarOf,
   sigmoid,
   slice,
   softmax,
@@ -52,7 +52,9 @@ export function rmsNorm(x: Tensor, w: Tensor, eps = 1e-6): Tensor {
 
 /** GELU, tanh approximation (GPT-2's); ONNX Runtime fuses this pattern into one kernel. */
 export function gelu(x: Tensor): Tensor {
-  const inner = mul(add(x, mul(pow(x, 3), 0.044715)), Math.sqrt(2 / Math.PI));
+  // sqrt(2/pi) (x + 0.044715 x^3) as x (a x^2 + b): multiplications only (Pow is a slow kernel).
+  const b = Math.sqrt(2 / Math.PI);
+  const inner = mul(x, add(mul(mul(x, x), 0.044715 * b), b));
   return mul(mul(x, 0.5), add(tanh(inner), 1));
 }
 
@@ -90,14 +92,16 @@ export function causalMask(x: Tensor, axis = -2): Tensor {
 
 /**
  * Scaled dot-product attention. q [B, H, Tq, D], k and v [B, H, Tk, D]; `allowed` a bool mask broadcastable to
- * [B, H, Tq, Tk]. Disallowed scores get a large negative bias rather than -inf, so a fully masked row (padding)
- * stays finite.
+ * [B, H, Tq, Tk]. The mask becomes an additive bias of its own (small) shape, 0 or -1e9 rather than -inf so a
+ * fully masked row (padding) stays finite; adding it passes the gradient through untouched, where a Where on
+ * the scores would cost one more pass over [B, H, Tq, Tk] in each direction. The scale goes on q, the smaller
+ * operand.
  */
 export function attention(q: Tensor, k: Tensor, v: Tensor, allowed?: Tensor): Tensor {
   const d = q.shape[q.rank - 1]!;
   if (typeof d !== 'number') fail('attention', q.site, `head size must be static, got ${q}`);
-  let scores = mul(matmul(q, transpose(k, [0, 1, 3, 2])), 1 / Math.sqrt(d)); // (B, H, Tq, Tk)
-  if (allowed) scores = where(allowed, scores, -1e9);
+  let scores = matmul(mul(q, 1 / Math.sqrt(d)), transpose(k, [0, 1, 3, 2])); // (B, H, Tq, Tk)
+  if (allowed) scores = add(scores, where(allowed, scalarOf(0, scores.dtype), -1e9));
   return matmul(softmax(scores, -1), v); // (B, H, Tq, D)
 }
 
