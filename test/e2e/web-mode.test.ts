@@ -40,6 +40,10 @@ describe('web mode in Chromium', () => {
     const providers = page.getByTestId('execution-providers');
     await expect.poll(() => providers.textContent()).toMatch(/cpu\s*available/);
     expect(await page.getByTestId('app-version').textContent()).toMatch(/^v\d+\.\d+\.\d+/);
+    // The sandbox's capabilities: every one of the twelve languages listed with its status.
+    const languages = page.getByTestId('sandbox-languages').locator('tbody tr');
+    await expect.poll(() => languages.count()).toBe(12);
+    expect(await languages.first().textContent()).toMatch(/Python\s*(available|missing)/);
     expect(page.url()).not.toContain('token=');
     // The terminal panel replays the core's log.
     await expect.poll(() => page.getByTestId('terminal').textContent()).toContain('core started');
