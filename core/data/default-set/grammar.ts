@@ -150,7 +150,7 @@ export const sources: readonly Source[] = [
   {
     id: 'digits',
     elem: 'int',
-    args: ['n', 'num', 'number'],
+    args: ['n', 'num', 'k'],
     v: 'd',
     iter: (a) => `map(int, str(${a}))`,
     nouns: (a) => [['digits', `of ${a}`], ['decimal digits', `of ${a}`], ['digits', `in the number ${a}`]],

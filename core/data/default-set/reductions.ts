@@ -112,7 +112,7 @@ export const reductions: readonly Reduction[] = [
     phrases: (p) =>
       isText(p.out)
         ? [`Return ${p.e}, in alphabetical order.`, `Return a sorted list of ${p.e}.`]
-        : [`Return ${p.e}, sorted in increasing order.`, `Return a sorted list of ${p.e}.`, `Sort ${p.e} from smallest to largest.`],
+        : [`Return ${p.e}, sorted in increasing order.`, `Return a sorted list of ${p.e}.`, `Sort ${p.e}, from smallest to largest.`],
   },
   {
     id: 'rsorted', accepts: ['int', 'char', 'word'], needsFilter: false, noMap: false, dict: 'also', nonEmpty: false,
