@@ -26,7 +26,7 @@
  * dir and all processes wiped between candidates); Python additionally runs inline in a fork of the supervisor.
  */
 import type { Limits } from './limits';
-import type { RawOutcome, SandboxFile } from './isolation/types';
+import type { RawOutcome, SandboxFile, ZygoteSpec } from './isolation/types';
 import type { Classification } from './verdict';
 
 export const LANGUAGE_IDS = [
@@ -101,6 +101,8 @@ export interface Language {
   run(limits: Limits): StepCommand & {
     /** A Python file the fork server may run inline instead of exec'ing argv (see SandboxJob.inlinePython). */
     inlinePython?: string;
+    /** A zygote the warm sandbox may fork the program from instead of exec'ing argv (see SandboxJob.zygote). */
+    zygote?: ZygoteSpec;
   };
   classify(outcome: RawOutcome, context?: ProgramContext): Classification;
   /** Whole programs for the self-check: `ok` must pass, `notOk` must run and fail (any status but OK). */

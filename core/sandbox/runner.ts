@@ -226,6 +226,7 @@ export class SandboxRunner {
       addressSpaceLimit: address,
       addressSpaceBytes: addressSpaceBytes(limits),
       inlinePython: command.inlinePython,
+      zygote: command.zygote,
     });
     const classification = generic(outcome) ?? language.classify(outcome, context);
     return resultOf(outcome, classification, 'run', limits);

@@ -247,6 +247,12 @@ def run_job(job):
             exit_code = os.WEXITSTATUS(status)
         elif os.WIFSIGNALED(status):
             sig = signal.Signals(os.WTERMSIG(status)).name
+    return finish(job, exit_code, sig, wall, cpu, timed_out, output_limit,
+                  (bytes(kept[out_r]), total[out_r]), (bytes(kept[err_r]), total[err_r]))
+
+
+def finish(job, exit_code, sig, wall, cpu, timed_out, output_limit, out, err):
+    lim = job['limits']
     if sig == 'SIGXCPU' or (sig == 'SIGKILL' and cpu is not None and cpu >= (int(lim['timeoutMs'] / 1000) + 1) * 1000):
         timed_out = True
     collected = []
@@ -265,10 +271,212 @@ def run_job(job):
         'outputLimitExceeded': output_limit,
         'wallMs': wall,
         'cpuMs': cpu,
-        'stdout': {'b64': base64.b64encode(bytes(kept[out_r])).decode(), 'bytes': total[out_r]},
-        'stderr': {'b64': base64.b64encode(bytes(kept[err_r])).decode(), 'bytes': total[err_r]},
+        'stdout': {'b64': base64.b64encode(out[0]).decode(), 'bytes': out[1]},
+        'stderr': {'b64': base64.b64encode(err[0]).decode(), 'bytes': err[1]},
         'collected': collected,
     }
+
+
+# Zygotes: a long-lived interpreter (Ruby, PHP) that has loaded what every program needs and forks a fresh child
+# per job, which sets its own rlimits and session and then loads the program. The zygote itself never runs a
+# candidate's code. Its stdout/stderr are two pipes kept for its lifetime, so each job's child writes there; the
+# control channel is its fd 0 (jobs in) and fd 3 (ready / pid / exit lines out).
+class Zygote:
+    def __init__(self, argv, env):
+        c_in_r, self.c_in_w = os.pipe()
+        self.c_out_r, c_out_w = os.pipe()
+        self.out_r, out_w = os.pipe()
+        self.err_r, err_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.dup2(c_in_r, 0)
+                os.dup2(out_w, 1)
+                os.dup2(err_w, 2)
+                os.dup2(c_out_w, 3)
+                os.closerange(4, 65536)
+                os.chdir(WORK)
+                for sig in (signal.SIGPIPE, signal.SIGINT, signal.SIGTERM):
+                    signal.signal(sig, signal.SIG_DFL)
+                os.execvpe(argv[0], argv, env)
+            finally:
+                os._exit(127)
+        for fd in (c_in_r, c_out_w, out_w, err_w):
+            os.close(fd)
+        for fd in (self.out_r, self.err_r):
+            os.set_blocking(fd, False)
+        self.pid = pid
+        self.buf = b''
+        line = self.line(time.monotonic() + 20)
+        if line != b'ready':
+            self.close()
+            raise OSError('zygote %s did not start: %r' % (argv[0], line))
+
+    def line(self, deadline):
+        while b'\n' not in self.buf:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            ready, _, _ = select.select([self.c_out_r], [], [], left)
+            if not ready:
+                return None
+            chunk = os.read(self.c_out_r, 4096)
+            if not chunk:
+                return None
+            self.buf += chunk
+        line, self.buf = self.buf.split(b'\n', 1)
+        return line
+
+    def healthy(self):
+        try:
+            with open('/proc/%d/stat' % self.pid) as fh:
+                state = fh.read().rsplit(')', 1)[1].split()[0]
+        except OSError:
+            return False
+        return state in ('S', 'R', 'D')
+
+    def close(self):
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        except OSError:
+            pass
+        for fd in (self.c_in_w, self.c_out_r, self.out_r, self.err_r):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+ZYGOTES = {}
+
+
+def kill_all_except(keep):
+    # Like kill_all, but the zygotes live on: every other process in the namespace is the job's.
+    me = os.getpid()
+    for _ in range(2000):
+        victims = []
+        for name in os.listdir('/proc'):
+            if not name.isdigit():
+                continue
+            pid = int(name)
+            if pid in (1, me) or pid in keep:
+                continue
+            try:
+                with open('/proc/%d/stat' % pid) as fh:
+                    if fh.read().rsplit(')', 1)[1].split()[0] == 'Z':
+                        continue
+            except OSError:
+                continue
+            victims.append(pid)
+        if not victims:
+            break
+        for pid in victims:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        reap(-1)
+        time.sleep(0.0005)
+    reap(-1)
+
+
+def run_zygote_job(job):
+    spec = job['zygote']
+    z = ZYGOTES.get(spec['key'])
+    if z is not None and not z.healthy():
+        z.close()
+        z = None
+    if z is None:
+        try:
+            z = Zygote(spec['argv'], job['env'])
+        except OSError:
+            return None
+        ZYGOTES[spec['key']] = z
+    lim = job['limits']
+    wipe()
+    write_files(job['files'])
+    start = time.monotonic()
+    deadline = start + lim['timeoutMs'] / 1000.0
+    cpu_s = int(lim['timeoutMs'] / 1000) + 1
+    address = job['addressSpaceBytes'] if job['addressSpaceLimit'] else 0
+    request = '%d %d %d %d %d %s\n' % (cpu_s, lim['fileSizeBytes'], lim['openFiles'], lim['processes'], address, spec['main'])
+    cap = lim['outputBytes']
+    hard = lim['outputHardCapBytes']
+    kept = {z.out_r: bytearray(), z.err_r: bytearray()}
+    total = {z.out_r: 0, z.err_r: 0}
+    timed_out = False
+    output_limit = False
+    exit_line = None
+    lost = False
+
+    def pump():
+        for fd in (z.out_r, z.err_r):
+            while True:
+                try:
+                    chunk = os.read(fd, 65536)
+                except BlockingIOError:
+                    break
+                if not chunk:
+                    break
+                total[fd] += len(chunk)
+                room = cap - len(kept[fd])
+                if room > 0:
+                    kept[fd] += chunk[:room]
+
+    # Whatever the zygote itself wrote (start-up warnings) is not this job's output.
+    pump()
+    for fd in (z.out_r, z.err_r):
+        kept[fd] = bytearray()
+        total[fd] = 0
+    os.write(z.c_in_w, request.encode())
+    while exit_line is None and not lost:
+        now = time.monotonic()
+        if now >= deadline:
+            timed_out = True
+            break
+        ready, _, _ = select.select([z.out_r, z.err_r, z.c_out_r], [], [], deadline - now)
+        pump()
+        if total[z.out_r] + total[z.err_r] > hard:
+            output_limit = True
+            break
+        if z.c_out_r in ready:
+            chunk = os.read(z.c_out_r, 4096)
+            if not chunk:
+                lost = True
+            z.buf += chunk
+        while b'\n' in z.buf and exit_line is None:
+            line, z.buf = z.buf.split(b'\n', 1)
+            if line.startswith(b'exit '):
+                exit_line = line
+    kill_all_except({z.pid})
+    if exit_line is None and not lost:
+        # Killed for time or output: the zygote reaps the child and still reports.
+        until = time.monotonic() + 2
+        while exit_line is None:
+            line = z.line(until)
+            if line is None:
+                break
+            if line.startswith(b'exit '):
+                exit_line = line
+    pump()
+    wall = (time.monotonic() - start) * 1000.0
+    if exit_line is None or not z.healthy():
+        z.close()
+        del ZYGOTES[spec['key']]
+    if exit_line is None and not timed_out and not output_limit:
+        # The program killed or stopped its zygote: like killing the supervisor, that is the candidate's doing.
+        return {'id': job['id'], 'supervisorLost': True}
+    exit_code = None
+    sig = None
+    cpu = None
+    if exit_line is not None:
+        _, code, signo, cpu_ms = exit_line.decode().split(' ')
+        exit_code = None if code == '-' else int(code)
+        sig = None if signo == '-' else signal.Signals(int(signo)).name
+        cpu = float(cpu_ms)
+    return finish(job, exit_code, sig, wall, cpu, timed_out, output_limit,
+                  (bytes(kept[z.out_r]), total[z.out_r]), (bytes(kept[z.err_r]), total[z.err_r]))
 
 
 def main():
@@ -279,7 +487,7 @@ def main():
             continue
         job = json.loads(line)
         try:
-            result = run_job(job)
+            result = (run_zygote_job(job) if job.get('zygote') else None) or run_job(job)
         except Exception as e:
             kill_all(-1)
             result = {'id': job.get('id'), 'sandboxError': 'supervisor: %s: %s' % (type(e).__name__, e)}

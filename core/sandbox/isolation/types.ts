@@ -31,6 +31,18 @@ export interface SandboxJob {
    * the sandbox can't run inline.
    */
   inlinePython?: string;
+  /**
+   * Run the program in a fresh fork of a long-lived interpreter ("zygote") kept by the sandbox's supervisor, rather
+   * than exec'ing argv (which is still what a fresh sandbox runs). `argv` starts the zygote; `key` names it (one
+   * per key per sandbox); `main` is the program's file. The zygote protocol is in supervisor-py.ts.
+   */
+  zygote?: ZygoteSpec;
+}
+
+export interface ZygoteSpec {
+  key: string;
+  argv: string[];
+  main: string;
 }
 
 /** What came out of one job, before any language-specific classification. */

@@ -27,6 +27,8 @@ interface WireResult {
   stderr: WireOutput;
   collected: { path: string; b64: string }[];
   sandboxError?: string;
+  /** The program killed or stopped its zygote. */
+  supervisorLost?: boolean;
 }
 
 interface Pending {
@@ -141,6 +143,7 @@ export class WarmWorker implements SandboxWorker {
         addressSpaceBytes: job.addressSpaceBytes ?? job.limits.memoryBytes,
         collect: (job.collect ?? []).map(checkedRelative),
         inlinePython: job.inlinePython ?? null,
+        zygote: job.zygote ?? null,
       });
     } catch (err) {
       return failed(err instanceof Error ? err.message : String(err), started);
@@ -172,6 +175,10 @@ export class WarmWorker implements SandboxWorker {
       pending.resolve(failed(result.sandboxError, pending.started));
       return;
     }
+    if (result.supervisorLost) {
+      pending.resolve(lostSupervisor(pending.started, 'killed'));
+      return;
+    }
     const collected: Record<string, Uint8Array> = {};
     for (const file of result.collected) collected[file.path] = Buffer.from(file.b64, 'base64');
     pending.resolve({
@@ -194,14 +201,17 @@ export class WarmWorker implements SandboxWorker {
     if (!pending) return;
     this.pending = null;
     clearTimeout(pending.timer);
-    const outcome = failed('', pending.started);
-    const message = Buffer.from(`sandbox: the program ${pending.lost === 'stopped' ? 'stopped' : 'killed'} its supervisor\n`);
-    pending.resolve({
-      ...outcome,
-      sandboxError: null,
-      supervisorLost: true,
-      timedOut: pending.lost === 'stopped',
-      stderr: capturedFrom(message, message.length),
-    });
+    pending.resolve(lostSupervisor(pending.started, pending.lost === 'stopped' ? 'stopped' : 'killed'));
   }
+}
+
+function lostSupervisor(started: number, how: 'stopped' | 'killed'): RawOutcome {
+  const message = Buffer.from(`sandbox: the program ${how} its supervisor\n`);
+  return {
+    ...failed('', started),
+    sandboxError: null,
+    supervisorLost: true,
+    timedOut: how === 'stopped',
+    stderr: capturedFrom(message, message.length),
+  };
 }

@@ -7,7 +7,8 @@ import { SandboxRunner, type RunRequest } from '../../../core/sandbox/runner';
 import type { Status } from '../../../core/sandbox/verdict';
 
 /**
- * Hostile programs in three languages. Each must be contained (no connection made, no file outside its temp dir,
+ * Hostile programs in four languages (Python runs in a fork of the supervisor, Ruby in a fork of its zygote,
+ * Bash and JavaScript as fresh processes in a warm sandbox). Each must be contained (no connection made, no file outside its temp dir,
  * no process left: every process a test program starts carries MARK in its argv[0], so the process table can be
  * searched for it) and classified.
  */
@@ -46,6 +47,7 @@ function cases(): Case[] {
   const py = (name: string, program: string, ...want: Status[]): Case => ({ name, language: 'python', program, want });
   const sh = (name: string, program: string, ...want: Status[]): Case => ({ name, language: 'bash', program, want });
   const js = (name: string, program: string, ...want: Status[]): Case => ({ name, language: 'javascript', program, want });
+  const rb = (name: string, program: string, ...want: Status[]): Case => ({ name, language: 'ruby', program, want });
   const outside = JSON.stringify(OUTSIDE);
   return [
     py('fork bomb', `import os\nwhile True:\n    try:\n        if os.fork() == 0:\n            os.execv('/bin/sleep', ['${MARK}', '300'])\n    except OSError:\n        pass\n`, 'Timeout', 'Exception'),
@@ -78,6 +80,15 @@ function cases(): Case[] {
     js('read home', `console.log(require('fs').readdirSync(${JSON.stringify(HOME)}));\n`, 'Exception'),
     { ...js('signal parent', "process.kill(process.ppid, 'SIGKILL');\nsetTimeout(() => {}, 5000);\n", 'Exception'), wantFresh: ['Timeout'] },
     js('setsid sleeper', `require('child_process').spawn('sleep', ['300'], { argv0: '${MARK}', detached: true, stdio: 'ignore' }).unref();\n`, 'OK'),
+    rb('spawn bomb', `loop do\n  begin\n    fork { exec(['/bin/sleep', '${MARK}'], '300') }\n  rescue StandardError\n  end\nend\n`, 'Timeout', 'Exception'),
+    rb('memory hog', "a = []\nloop { a << 'x' * 10_000_000 }\n", 'MemoryLimit'),
+    rb('endless output', "loop { puts 'y' * 1000 }\n", 'OutputLimit'),
+    rb('write outside', `File.write('/usr/${MARK}', 'x')\n`, 'Exception'),
+    rb('read home', `p Dir.children(${JSON.stringify(HOME)})\n`, 'Exception'),
+    { ...rb('signal parent', 'Process.kill(:KILL, Process.ppid)\nsleep 5\n', 'Exception'), wantFresh: ['Timeout'] },
+    rb('kill everything', 'Process.kill(:KILL, -1)\nsleep 5\n', 'Exception'),
+    { ...rb('stop parent', 'Process.kill(:STOP, Process.ppid)\nsleep 60\n', 'Timeout'), wantFresh: ['Timeout'] },
+    rb('setsid sleeper', `fork { Process.setsid; exec(['/bin/sleep', '${MARK}'], '300') }\n`, 'OK'),
   ];
 }
 
@@ -153,7 +164,7 @@ describe.skipIf(process.platform !== 'linux')('adversarial programs are containe
 
   it('a fresh sandbox per program (the baseline)', async () => {
     const runner = new SandboxRunner({ jobs: 2, warm: false });
-    const list = cases().filter((c) => /setsid|signal parent|fork bomb|write outside|endless/.test(c.name));
+    const list = cases().filter((c) => /setsid|signal parent|bomb|write outside|endless/.test(c.name));
     try {
       const got = await runAll(runner, list, true);
       expect(got).toEqual(list.map((c) => `${c.language} ${c.name}: contained`));
