@@ -26,6 +26,7 @@ export function registerData(program: Command): void {
       writeFileSync(join(out, 'problems.jsonl'), set.jsonl);
       writeFileSync(join(out, 'manifest.json'), set.manifest);
       const heldout = set.problems.filter((p) => p.split === 'heldout').length;
-      console.log(`wrote ${set.problems.length} problems (${set.problems.length - heldout} train, ${heldout} held out) to ${out}`);
+      const train = set.problems.length - heldout;
+      console.log(`wrote ${set.problems.length} problems (${train} train, ${heldout} held out) to ${out}`);
     });
 }

@@ -17,6 +17,12 @@ export const ASSERTS_PER_PROBLEM = 4;
 
 export type Split = 'train' | 'heldout';
 
+/** Which split a default-set problem belongs to, read from its task id ("train/0042", "heldout/0007"). */
+export function splitOf(taskId: string): Split | null {
+  const prefix = taskId.slice(0, taskId.indexOf('/'));
+  return prefix === 'train' || prefix === 'heldout' ? prefix : null;
+}
+
 export interface GeneratedProblem {
   readonly problem: Problem;
   readonly spec: Spec;
@@ -48,7 +54,9 @@ export function generateDefaultSet(options: GenerateOptions = {}): DefaultSet {
   const bodies: { prompt: string; body: string; suffix: string }[] = [];
   const seen = new Set<string>();
   for (let attempt = 0; drafts.length < count; attempt++) {
-    if (attempt > count * 100) throw new Error(`default set: only ${drafts.length} of ${count} problems after ${attempt} draws`);
+    if (attempt > count * 100) {
+      throw new Error(`default set: only ${drafts.length} of ${count} problems after ${attempt} draws`);
+    }
     const spec = sampleSpec(rng);
     if (spec === null) continue;
     // Two problems are the same when their programs are, whatever the argument is called.

@@ -5,6 +5,7 @@ export {
   GENERATOR_VERSION,
   HELDOUT_FRACTION,
   generateDefaultSet,
+  splitOf,
   type DefaultSet,
   type GeneratedProblem,
   type Split,

@@ -112,7 +112,11 @@ export const reductions: readonly Reduction[] = [
     phrases: (p) =>
       isText(p.out)
         ? [`Return ${p.e}, in alphabetical order.`, `Return a sorted list of ${p.e}.`]
-        : [`Return ${p.e}, sorted in increasing order.`, `Return a sorted list of ${p.e}.`, `Sort ${p.e}, from smallest to largest.`],
+        : [
+            `Return ${p.e}, sorted in increasing order.`,
+            `Return a sorted list of ${p.e}.`,
+            `Sort ${p.e}, from smallest to largest.`,
+          ],
   },
   {
     id: 'rsorted', accepts: ['int', 'char', 'word'], needsFilter: false, noMap: false, dict: 'also', nonEmpty: false,
@@ -132,7 +136,10 @@ export const reductions: readonly Reduction[] = [
       const seen = new Map(kept(flow).map((v) => [pyRepr(v), v]));
       return sortValues([...seen.values()]);
     },
-    phrases: (p) => [`Return the distinct values among ${p.e}, sorted.`, `Return a sorted list of the unique values of ${p.e}.`],
+    phrases: (p) => [
+      `Return the distinct values among ${p.e}, sorted.`,
+      `Return a sorted list of the unique values of ${p.e}.`,
+    ],
   },
   {
     id: 'join', accepts: ['char', 'word'], needsFilter: false, noMap: false, dict: 'never', nonEmpty: false,
@@ -149,7 +156,10 @@ export const reductions: readonly Reduction[] = [
     slug: 'any', sibling: 'all',
     render: (r) => `any(${r.cond ?? 'True'} for ${r.v} in ${r.iter})`,
     evaluate: (flow) => flow.some((f) => f.pass),
-    phrases: (p) => [`Return whether any of ${p.src} ${p.vp}.`, `Return True if at least one of ${p.src} ${p.vp}, else False.`],
+    phrases: (p) => [
+      `Return whether any of ${p.src} ${p.vp}.`,
+      `Return True if at least one of ${p.src} ${p.vp}, else False.`,
+    ],
   },
   {
     id: 'all', accepts: ['int', 'char', 'word'], needsFilter: true, noMap: true, dict: 'also', nonEmpty: false,
@@ -162,7 +172,10 @@ export const reductions: readonly Reduction[] = [
     id: 'keys', accepts: ['int'], needsFilter: true, noMap: true, dict: 'only', nonEmpty: false, slug: 'keys',
     render: (r) => `[k for k, ${r.v} in ${r.arg}.items() if ${r.cond ?? 'True'}]`,
     evaluate: (flow) => flow.filter((f) => f.pass).map((f) => f.key ?? ''),
-    phrases: (p) => [`Return the keys of ${p.arg} whose values ${p.vp}.`, `List the keys in ${p.arg} with values that ${p.vp}.`],
+    phrases: (p) => [
+      `Return the keys of ${p.arg} whose values ${p.vp}.`,
+      `List the keys in ${p.arg} with values that ${p.vp}.`,
+    ],
   },
   {
     id: 'dict', accepts: ['int'], needsFilter: false, noMap: false, dict: 'only', nonEmpty: false, slug: 'dict',
@@ -172,8 +185,14 @@ export const reductions: readonly Reduction[] = [
       p.vp && p.post
         ? [`Return a dictionary of the entries of ${p.arg} whose values ${p.vp}, with each value ${p.post}.`]
         : p.vp
-          ? [`Return a dictionary of the entries of ${p.arg} whose values ${p.vp}.`, `Keep only the entries of ${p.arg} whose values ${p.vp}, as a new dictionary.`]
-          : [`Return a new dictionary with the keys of ${p.arg} and each value ${p.post}.`, `Return a copy of ${p.arg} with every value ${p.post}.`],
+          ? [
+              `Return a dictionary of the entries of ${p.arg} whose values ${p.vp}.`,
+              `Keep only the entries of ${p.arg} whose values ${p.vp}, as a new dictionary.`,
+            ]
+          : [
+              `Return a new dictionary with the keys of ${p.arg} and each value ${p.post}.`,
+              `Return a copy of ${p.arg} with every value ${p.post}.`,
+            ],
   },
 ];
 
