@@ -47,6 +47,7 @@ const primitives: [string, (...x: Tensor[]) => Tensor, Parameters<typeof checkGr
   ['Concat', (a, b) => op.concat([a!, b!], 1), [{ shape: [2, 1] }, { shape: [2, 3] }]],
   ['Slice', (a) => op.slice(a!, 1, 1, 3), [{ shape: [2, 4] }]],
   ['Slice (to the end)', (a) => op.slice(a!, 0, 1), [{ shape: [3, 2] }]],
+  ['Pad', (a) => op.apply('Pad', [a!], { axis: 1, before: 2, after: 1 }), [{ shape: [2, 3] }]],
   ['Gather', (a) => op.gather(a!, i64([2, 0, 2, 1], [2, 2])), [{ shape: [3, 2] }]],
   ['GatherElements', (a) => op.gatherElements(a!, i64([1, 0, 2, 2], [2, 2]), 1), [{ shape: [2, 3] }]],
 ];
