@@ -280,28 +280,30 @@ def finish(job, exit_code, sig, wall, cpu, timed_out, output_limit, out, err):
 # Zygotes: a long-lived interpreter (Ruby, PHP) that has loaded what every program needs and forks a fresh child
 # per job, which sets its own rlimits and session and then loads the program. The zygote itself never runs a
 # candidate's code. Its stdout/stderr are two pipes kept for its lifetime, so each job's child writes there; the
-# control channel is its fd 0 (jobs in) and fd 3 (ready / pid / exit lines out).
+# control channel is a socket on its fd 0 (jobs in; ready / pid / exit lines out), which a child closes first thing
+# (one fd to close, so a program can never write a forged exit line).
 class Zygote:
     def __init__(self, argv, env):
-        c_in_r, self.c_in_w = os.pipe()
-        self.c_out_r, c_out_w = os.pipe()
+        import socket
+        ours, theirs = socket.socketpair()
+        self.c_in_w = self.c_out_r = ours.detach()
+        ctl = theirs.detach()
         self.out_r, out_w = os.pipe()
         self.err_r, err_w = os.pipe()
         pid = os.fork()
         if pid == 0:
             try:
-                os.dup2(c_in_r, 0)
+                os.dup2(ctl, 0)
                 os.dup2(out_w, 1)
                 os.dup2(err_w, 2)
-                os.dup2(c_out_w, 3)
-                os.closerange(4, 65536)
+                os.closerange(3, 65536)
                 os.chdir(WORK)
                 for sig in (signal.SIGPIPE, signal.SIGINT, signal.SIGTERM):
                     signal.signal(sig, signal.SIG_DFL)
                 os.execvpe(argv[0], argv, env)
             finally:
                 os._exit(127)
-        for fd in (c_in_r, c_out_w, out_w, err_w):
+        for fd in (ctl, out_w, err_w):
             os.close(fd)
         for fd in (self.out_r, self.err_r):
             os.set_blocking(fd, False)
@@ -341,7 +343,7 @@ class Zygote:
             os.waitpid(self.pid, 0)
         except OSError:
             pass
-        for fd in (self.c_in_w, self.c_out_r, self.out_r, self.err_r):
+        for fd in (self.c_in_w, self.out_r, self.err_r):
             try:
                 os.close(fd)
             except OSError:

@@ -1,10 +1,12 @@
 import { classifyExit } from '../classify';
 import type { Language } from '../language';
+import { PHP_ZYGOTE } from './php-zygote';
 
 /**
  * MultiPL-E eval_php.py: `php file`; "PHP Parse error" marks a syntax error (it looks in stdout; php-cli prints
  * it on stderr with Debian's defaults, so we look in both). PHP's own memory_limit gets our figure, so running out
- * of memory is its clean "Allowed memory size exhausted" message rather than a failed mmap.
+ * of memory is its clean "Allowed memory size exhausted" message rather than a failed mmap. Warm sandboxes fork
+ * each program from a PHP zygote (php-zygote.ts), which needs the pcntl and posix extensions of php-cli.
  */
 export const php: Language = {
   id: 'php',
@@ -14,9 +16,13 @@ export const php: Language = {
   executables: ['php'],
   memory: 'address-space',
   prepare: (program) => ({ ok: true, files: [{ path: 'main.php', content: program }] }),
-  run: (limits) => ({
-    argv: ['php', '-d', `memory_limit=${Math.max(16, Math.floor((limits.memoryBytes * 0.9) / 1024 ** 2))}M`, 'main.php'],
-  }),
+  run: (limits) => {
+    const memory = `memory_limit=${Math.max(16, Math.floor((limits.memoryBytes * 0.9) / 1024 ** 2))}M`;
+    return {
+      argv: ['php', '-d', memory, 'main.php'],
+      zygote: { key: `php ${memory}`, argv: ['php', '-d', memory, '-r', PHP_ZYGOTE], main: '/tmp/main.php' },
+    };
+  },
   classify: (outcome) =>
     classifyExit(outcome, {
       syntaxError: /PHP Parse error|^Parse error:/m,

@@ -3,21 +3,19 @@
  * loading it is most of a Ruby start-up), then forks a fresh child per program. The child closes the control
  * channel, sets its own session and rlimits and `load`s the program; test/unit's at_exit hook, inherited from the
  * zygote, runs the program's tests when the child exits, as in a fresh `ruby main.rb`.
- * Protocol: fd 0 gets "cpu_s fsize nofile nproc as_bytes main" lines; fd 3 answers "ready", "pid N",
+ * Protocol on fd 0 (a socket): in, "cpu_s fsize nofile nproc as_bytes main" lines; out, "ready", "pid N",
  * "exit CODE|- SIGNO|- CPU_MS".
  */
 export const RUBY_ZYGOTE = String.raw`
 require 'test/unit'
-ctl_in = IO.for_fd(0)
-ctl_out = IO.for_fd(3)
-ctl_out.sync = true
-ctl_out.write("ready\n")
-while (line = ctl_in.gets)
+ctl = IO.for_fd(0, 'r+')
+ctl.sync = true
+ctl.write("ready\n")
+while (line = ctl.gets)
   cpu, fsize, nofile, nproc, as, main = line.chomp.split(' ', 6)
   before = Process.times
   pid = fork do
-    ctl_in.close
-    ctl_out.close
+    ctl.close
     $stdin.reopen('/dev/null')
     Process.setsid
     Process.setrlimit(:CPU, cpu.to_i, cpu.to_i + 1)
@@ -30,11 +28,11 @@ while (line = ctl_in.gets)
     $0 = main
     load main
   end
-  ctl_out.write("pid #{pid}\n")
+  ctl.write("pid #{pid}\n")
   _, status = Process.wait2(pid)
   after = Process.times
   ms = ((after.cutime + after.cstime) - (before.cutime + before.cstime)) * 1000
-  ctl_out.write("exit #{status.exited? ? status.exitstatus : '-'} #{status.signaled? ? status.termsig : '-'} #{ms.round(1)}\n")
+  ctl.write("exit #{status.exited? ? status.exitstatus : '-'} #{status.signaled? ? status.termsig : '-'} #{ms.round(1)}\n")
 end
 exit!(0)
 `;

@@ -7,8 +7,8 @@ import { SandboxRunner, type RunRequest } from '../../../core/sandbox/runner';
 import type { Status } from '../../../core/sandbox/verdict';
 
 /**
- * Hostile programs in four languages (Python runs in a fork of the supervisor, Ruby in a fork of its zygote,
- * Bash and JavaScript as fresh processes in a warm sandbox). Each must be contained (no connection made, no file outside its temp dir,
+ * Hostile programs in five languages (Python runs in a fork of the supervisor, Ruby and PHP in forks of their
+ * zygotes, Bash and JavaScript as fresh processes in a warm sandbox). Each must be contained (no connection made, no file outside its temp dir,
  * no process left: every process a test program starts carries MARK in its argv[0], so the process table can be
  * searched for it) and classified.
  */
@@ -48,6 +48,7 @@ function cases(): Case[] {
   const sh = (name: string, program: string, ...want: Status[]): Case => ({ name, language: 'bash', program, want });
   const js = (name: string, program: string, ...want: Status[]): Case => ({ name, language: 'javascript', program, want });
   const rb = (name: string, program: string, ...want: Status[]): Case => ({ name, language: 'ruby', program, want });
+  const php = (name: string, program: string, ...want: Status[]): Case => ({ name, language: 'php', program: `<?php\n${program}`, want });
   const outside = JSON.stringify(OUTSIDE);
   return [
     py('fork bomb', `import os\nwhile True:\n    try:\n        if os.fork() == 0:\n            os.execv('/bin/sleep', ['${MARK}', '300'])\n    except OSError:\n        pass\n`, 'Timeout', 'Exception'),
@@ -88,6 +89,13 @@ function cases(): Case[] {
     { ...rb('signal parent', 'Process.kill(:KILL, Process.ppid)\nsleep 5\n', 'Exception'), wantFresh: ['Timeout'] },
     rb('kill everything', 'Process.kill(:KILL, -1)\nsleep 5\n', 'Exception'),
     { ...rb('stop parent', 'Process.kill(:STOP, Process.ppid)\nsleep 60\n', 'Timeout'), wantFresh: ['Timeout'] },
+    rb('forged exit line', "begin\n  IO.for_fd(0, 'w').write(\"exit 0 - 0\\n\")\nrescue StandardError\nend\nexit 1\n", 'Exception'),
+    php('memory hog', "$a = [];\nwhile (true) { $a[] = str_repeat('x', 10000000); }\n", 'MemoryLimit'),
+    php('endless output', "while (true) { echo str_repeat('y', 1000); }\n", 'OutputLimit'),
+    php('write outside', `file_put_contents('/usr/${MARK}', 'x') or exit(1);\n`, 'Exception'),
+    { ...php('signal parent', 'posix_kill(posix_getppid(), 9);\nsleep(5);\n', 'Exception'), wantFresh: ['Timeout'] },
+    php('forged exit line', "$f = @fopen('php://fd/0', 'w');\nif ($f) { @fwrite($f, \"exit 0 - 0\\n\"); }\nexit(1);\n", 'Exception'),
+    php('setsid sleeper', `if (pcntl_fork() === 0) { posix_setsid(); pcntl_exec('/bin/sh', ['-c', 'exec -a ${MARK} sleep 300']); }\n`, 'OK'),
     rb('setsid sleeper', `fork { Process.setsid; exec(['/bin/sleep', '${MARK}'], '300') }\n`, 'OK'),
   ];
 }
