@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { benchEngine } from '../../test/bench/engine';
+import { registerSandboxBench } from './bench-sandbox';
 
 /**
  * The `bench` command group: each benchmark is a subcommand (`bench engine`, ...) that prints its figures,
@@ -19,5 +20,6 @@ export function registerBench(program: Command): Command {
       if (opts.json) console.log(JSON.stringify(result, null, 2));
       else for (const [k, v] of Object.entries(result)) if (typeof v !== 'object' || v === null) console.log(`${k}: ${v}`);
     });
+  registerSandboxBench(bench);
   return bench;
 }

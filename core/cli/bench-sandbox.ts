@@ -1,0 +1,45 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { problemLanguages, type ProblemLanguage } from '../data/problem';
+import { benchSandbox, benchTable } from '../../test/bench/sandbox';
+
+function parseLanguages(value: string): ProblemLanguage[] {
+  const names = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  for (const name of names) {
+    if (!(problemLanguages as readonly string[]).includes(name)) {
+      throw new InvalidArgumentError(`'${name}' is not a language (one of ${problemLanguages.join(', ')})`);
+    }
+  }
+  return names as ProblemLanguage[];
+}
+
+function positive(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`'${value}' is not a positive integer`);
+  return n;
+}
+
+/** `bench sandbox`: warm sandbox pool vs one fresh sandboxed process per candidate (MultiPL-E's way). */
+export function registerSandboxBench(bench: Command): void {
+  bench
+    .command('sandbox')
+    .description('sandbox: candidates/s per language with 2 workers vs a fresh sandboxed process per candidate')
+    .option('--json', 'print {"languages": {"<language>": {"candidates_per_s", "baseline_per_s", "speedup"}}}')
+    .option('--languages <list>', 'comma-separated languages (default: all twelve)', parseLanguages)
+    .option('--candidates <n>', 'candidates per language', positive, 500)
+    .option('--chunks <n>', 'chunks per language; figures are medians over chunks', positive, 5)
+    .option('--jobs <n>', 'workers', positive, 2)
+    .option('--data <dir>', 'the public benchmark data', '../shared/data')
+    .action(async (opts: { json?: boolean; languages?: ProblemLanguage[]; candidates: number; chunks: number; jobs: number; data: string }) => {
+      const log = (line: string): void => void process.stderr.write(`${line}\n`);
+      const result = await benchSandbox({
+        dataDir: opts.data,
+        languages: opts.languages ?? problemLanguages,
+        candidates: opts.candidates,
+        chunks: opts.chunks,
+        jobs: opts.jobs,
+        log,
+      });
+      if (opts.json) console.log(JSON.stringify(result, null, 2));
+      else console.log(benchTable(result));
+    });
+}
