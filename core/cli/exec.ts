@@ -43,7 +43,7 @@ export async function exec(options: ExecOptions): Promise<number> {
       taskId: candidate.task_id,
       language: problem.language,
       program: candidateProgram(problem, candidate),
-      context: { harness: problem.harness, link: problem.link },
+      context: { harness: problem.harness, link: problem.link, supportDir: problem.support_dir },
       ...(options.timeout !== undefined ? { limits: { timeoutMs: options.timeout * 1000 } } : {}),
     };
   });
