@@ -1,10 +1,29 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { DEFAULT_LIMITS } from '../limits';
 import { baseEnv, BWRAP, bwrapArgs, dropRoot } from './bwrap-args';
 import { runDirect } from './direct';
 import type { Isolation, IsolationCapabilities, IsolationOptions, SandboxJob, SandboxWorker } from './types';
 import { SANDBOX_PYTHON, WarmWorker } from './warm-worker';
+
+/** Why unprivileged user namespaces may be off, and the switch that turns them on. */
+function userNamespaceHint(): string {
+  const read = (path: string): string | null => {
+    try {
+      return readFileSync(path, 'utf8').trim();
+    } catch {
+      return null;
+    }
+  };
+  if (read('/proc/sys/kernel/apparmor_restrict_unprivileged_userns') === '1') {
+    return ' (AppArmor restricts unprivileged user namespaces: sysctl -w kernel.apparmor_restrict_unprivileged_userns=0, or give bwrap an AppArmor profile)';
+  }
+  if (read('/proc/sys/kernel/unprivileged_userns_clone') === '0') {
+    return ' (unprivileged user namespaces are off: sysctl -w kernel.unprivileged_userns_clone=1)';
+  }
+  if (read('/proc/sys/user/max_user_namespaces') === '0') return ' (user namespaces are off: sysctl -w user.max_user_namespaces=10000)';
+  return '';
+}
 
 /** Can bubblewrap start a sandbox here, as the user we would run it as? Null when yes, else bwrap's reason. */
 function probeBubblewrap(): string | null {
@@ -13,7 +32,7 @@ function probeBubblewrap(): string | null {
   const args = [...bwrapArgs({ readOnlyPaths: [], tempDirBytes: 1024 * 1024, env: baseEnv() }), '/bin/true'];
   const probe = spawnSync(BWRAP, args, { encoding: 'utf8', timeout: 10_000, ...dropRoot() });
   if (probe.error) return `${BWRAP} failed to start: ${probe.error.message}`;
-  if (probe.status !== 0) return `${BWRAP} cannot create a sandbox here: ${probe.stderr.trim() || `exit ${probe.status}`}`;
+  if (probe.status !== 0) return `${BWRAP} cannot create a sandbox here: ${probe.stderr.trim() || `exit ${probe.status}`}${userNamespaceHint()}`;
   return null;
 }
 

@@ -154,6 +154,8 @@ async function runAll(runner: SandboxRunner, list: Case[], fresh = false): Promi
 describe.skipIf(process.platform !== 'linux')('adversarial programs are contained and classified', () => {
   it('warm sandboxes (the fork server and exec workers)', async () => {
     const runner = new SandboxRunner({ jobs: 2 });
+    // On failure this names why bubblewrap can't run here (and the sysctl that fixes it).
+    expect(runner.capabilities.warnings).toEqual([]);
     expect(runner.capabilities.mechanism).toBe('bubblewrap');
     const list = cases();
     try {
