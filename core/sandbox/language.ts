@@ -75,7 +75,8 @@ export interface StepCommand {
 }
 
 export interface CompileStep {
-  command(limits: Limits): StepCommand & { collect: string[] };
+  /** null: this context needs no compile step (e.g. TypeScript compiles with tsc only for the baseline). */
+  command(limits: Limits, context?: ProgramContext): (StepCommand & { collect: string[] }) | null;
   classify?(outcome: RawOutcome): Classification;
 }
 
@@ -98,7 +99,7 @@ export interface Language {
   readonly addressSpaceHeadroomBytes?: number;
   prepare(program: string, context?: ProgramContext): Prepared | Promise<Prepared>;
   readonly compile?: CompileStep;
-  run(limits: Limits): StepCommand & {
+  run(limits: Limits, context?: ProgramContext): StepCommand & {
     /** A Python file the fork server may run inline instead of exec'ing argv (see SandboxJob.inlinePython). */
     inlinePython?: string;
     /** A zygote the warm sandbox may fork the program from instead of exec'ing argv (see SandboxJob.zygote). */

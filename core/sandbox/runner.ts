@@ -111,7 +111,7 @@ export class SandboxRunner {
       return Promise.resolve(sandboxError(err instanceof Error ? err.message : String(err)));
     }
     const context = request.context ?? DEFAULT_CONTEXT;
-    const key = cacheKey([language.id, request.program, limitsKey(limits), context.harness, context.link.join(' ')]);
+    const key = cacheKey([language.id, request.program, limitsKey(limits), ...contextKey(context)]);
     const hit = this.cache.get(key);
     if (hit) return Promise.resolve({ ...hit, cached: true });
     const running = this.inFlight.get(key);
@@ -195,13 +195,13 @@ export class SandboxRunner {
     const address = language.memory === 'address-space' || headroom !== undefined;
     const addressSpaceBytes = (step: Limits): number => step.memoryBytes + (language.memory === 'runtime' ? (headroom ?? 0) : 0);
     if (language.compile) {
-      const compileKey = cacheKey(['compile', language.id, program, context.harness, context.link.join(' ')]);
+      const compileKey = cacheKey(['compile', language.id, program, ...contextKey(context)]);
       const known = this.artifacts.get(compileKey);
+      const compileLimits = { ...DEFAULT_COMPILE_LIMITS, outputBytes: limits.outputBytes };
+      const command = known ? null : language.compile.command(compileLimits, context);
       if (known) {
         files = known.files;
-      } else {
-        const compileLimits = { ...DEFAULT_COMPILE_LIMITS, outputBytes: limits.outputBytes };
-        const command = language.compile.command(compileLimits);
+      } else if (command) {
         const outcome = await this.runJob(slot, {
           argv: command.argv,
           env: command.env,
@@ -217,7 +217,7 @@ export class SandboxRunner {
         this.rememberArtifact(compileKey, files);
       }
     }
-    const command = language.run(limits);
+    const command = language.run(limits, context);
     const outcome = await this.runJob(slot, {
       argv: command.argv,
       env: command.env,
@@ -243,6 +243,14 @@ export class SandboxRunner {
       this.artifactBytes -= old.bytes;
     }
   }
+}
+
+/**
+ * What of the context can change a verdict. `warm` is in it: TypeScript's baseline type-checks with tsc (a type
+ * error is a SyntaxError there) while warm runs strip types without checking.
+ */
+function contextKey(context: ProgramContext): string[] {
+  return [context.harness, context.link.join(' '), context.supportDir ?? '', String(context.warm ?? true)];
 }
 
 /** The verdicts the runner decides before the language looks: ours, the clock's, the output cap's. */

@@ -1,23 +1,50 @@
 import { transform } from 'esbuild';
-import type { Language, Prepared } from '../language';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import type { Language, ProgramContext, Prepared } from '../language';
 import { classifyNode, NODE_ADDRESS_HEADROOM, nodeCommand } from './node-common';
+
+/** The TypeScript compiler, for the baseline only (a devDependency: absent from a packaged app). */
+const TSC = ((): string | null => {
+  try {
+    return createRequire(import.meta.url).resolve('typescript/lib/tsc.js');
+  } catch {
+    return null;
+  }
+})();
+
+const syntaxError = (message: string): Prepared => ({
+  ok: false,
+  classification: { status: 'SyntaxError', testsPassed: null, testsTotal: null },
+  message,
+});
 
 /**
  * MultiPL-E compiles with `tsc --target esnext` and runs the JavaScript with node; a compile failure is a
- * SyntaxError. We strip the types in-process with esbuild (about a millisecond instead of ~2.5 s of tsc), so a
- * syntax error is still a SyntaxError, but a type error alone is not caught: such a program runs, and is judged
- * by its tests.
+ * SyntaxError. Warm, we strip the types in-process with esbuild (about a millisecond instead of ~2.5 s of tsc), so
+ * a syntax error is still a SyntaxError, but a type error alone is not caught: such a program runs, and is judged
+ * by its tests. The baseline (context.warm === false) compiles with tsc in the sandbox, MultiPL-E's way.
  */
-async function prepare(program: string): Promise<Prepared> {
+async function prepare(program: string, context?: ProgramContext): Promise<Prepared> {
+  if (context?.warm === false) {
+    if (!TSC) {
+      return {
+        ok: false,
+        classification: { status: 'SandboxError', testsPassed: null, testsTotal: null },
+        message: 'the TypeScript baseline needs tsc (the typescript npm package), which is not installed\n',
+      };
+    }
+    return { ok: true, files: [{ path: 'main.ts', content: program }] };
+  }
   try {
     const out = await transform(program, { loader: 'ts', target: 'esnext', sourcefile: 'main.ts', logLevel: 'silent' });
     return { ok: true, files: [{ path: 'main.js', content: out.code }] };
   } catch (err) {
     const errors = (err as { errors?: { text: string; location: { line: number; column: number } | null }[] }).errors;
-    const message = errors?.length
-      ? errors.map((e) => `main.ts:${e.location ? `${e.location.line}:${e.location.column + 1}` : ''} error: ${e.text}`).join('\n')
-      : String(err);
-    return { ok: false, classification: { status: 'SyntaxError', testsPassed: null, testsTotal: null }, message: `${message}\n` };
+    if (!errors?.length) throw err;
+    return syntaxError(
+      `${errors.map((e) => `main.ts:${e.location ? `${e.location.line}:${e.location.column + 1}` : ''} error: ${e.text}`).join('\n')}\n`,
+    );
   }
 }
 
@@ -27,9 +54,16 @@ export const typescript: Language = {
   multiplE: 'ts',
   debianPackages: ['nodejs'],
   executables: ['node'],
+  readOnlyPaths: TSC ? [dirname(dirname(TSC))] : [],
   memory: 'runtime',
   addressSpaceHeadroomBytes: NODE_ADDRESS_HEADROOM,
   prepare,
+  compile: {
+    command: (limits, context) =>
+      context?.warm === false && TSC
+        ? { ...nodeCommand(limits, TSC), argv: [...nodeCommand(limits, TSC).argv, '--target', 'esnext', 'main.ts'], collect: ['main.js'] }
+        : null,
+  },
   run: (limits) => nodeCommand(limits, 'main.js'),
   classify: classifyNode,
   smoke: {

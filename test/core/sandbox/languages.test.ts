@@ -63,6 +63,20 @@ describe('each language: correct, wrong, syntax error, endless loop', () => {
     expect(humanevalX.cached).toBe(false);
   });
 
+  it('TypeScript: warm strips types with esbuild; the baseline (warm: false) type-checks with tsc, MultiPL-E\'s way', async () => {
+    const typeError = 'const n: number = "text";\nconsole.log(n);\n';
+    const baseline = { harness: 'multipl-e' as const, link: [], warm: false };
+    const [warm, checked, passing] = await runner.runBatch([
+      { language: 'typescript', program: typeError },
+      { language: 'typescript', program: typeError, context: baseline },
+      { language: 'ts', program: 'const n: number = 5;\nif (n !== 5) throw new Error("no");\n', context: baseline },
+    ]);
+    expect(warm!.status).toBe('OK');
+    expect([checked!.status, checked!.phase]).toEqual(['SyntaxError', 'compile']);
+    expect(checked!.detail).toMatch(/TS2322/);
+    expect([passing!.status, passing!.phase]).toEqual(['OK', 'run']);
+  });
+
   it('keeps stdout and stderr to 2048 bytes each, with truncation flags, and counts the rest', async () => {
     const r = await runner.run({
       language: 'python',
