@@ -43,7 +43,8 @@ export async function exec(options: ExecOptions): Promise<number> {
       taskId: candidate.task_id,
       language: problem.language,
       program: candidateProgram(problem, candidate),
-      context: { harness: problem.harness, link: problem.link, supportDir: problem.support_dir },
+      // --no-warm is the baseline all the way: no compile servers or headers, tsc for TypeScript.
+      context: { harness: problem.harness, link: problem.link, supportDir: problem.support_dir, warm: options.warm },
       ...(options.timeout !== undefined ? { limits: { timeoutMs: options.timeout * 1000 } } : {}),
     };
   });
