@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Program } from './emit';
-import type { DecodePlan, Feed, HostTensor, ProviderName, Reply, Request } from './protocol';
+import type { DecodePlan, DecodeResult, Feed, HostTensor, ProviderName, Reply, Request } from './protocol';
 import { checkProvider, providerNeeds } from './providers';
 import { engineWorkerUrl } from './worker-url';
 
@@ -107,9 +107,11 @@ export class Engine {
     await this.call({ kind: 'drop', names });
   }
 
-  async decode(program: Program, plan: DecodePlan): Promise<number[][]> {
+  /** Runs a decoding loop inside the worker (see DecodePlan). */
+  async decode(program: Program, plan: DecodePlan): Promise<DecodeResult> {
     await this.load(program);
-    return (await this.call({ kind: 'decode', key: program.key, plan })).tokens ?? [];
+    const reply = await this.call({ kind: 'decode', key: program.key, plan });
+    return reply.decoded ?? { tokens: [] };
   }
 
   async close(): Promise<void> {

@@ -25,7 +25,10 @@ export const defaultGPTConfig: GPTConfig = { vocabSize: 512, blockSize: 256, nLa
 
 export type Params = Record<string, Tensor>;
 
-/** Cached keys and values of one layer: (B, H, P, D) each. */
+/**
+ * Keys and values of one layer, position-major: (P, B, H, D) each. With positions outermost, the cache of the
+ * first P positions is a prefix of one growing buffer, so a decoding step appends to it without copying it.
+ */
 export interface LayerCache {
   k: Tensor;
   v: Tensor;
@@ -81,7 +84,8 @@ function splitHeads(cfg: GPTConfig, x: Tensor): Tensor {
 
 /**
  * Causal self-attention of one block. Without a cache the T positions attend causally among themselves; with
- * one, the new keys and values are appended to it and the (single) new position attends to all of them.
+ * one, the (single) new position attends to the cached positions and itself. Returns the new positions' keys and
+ * values in cache layout.
  */
 function selfAttention(cfg: GPTConfig, p: Params, h: string, x: Tensor, past?: LayerCache): { y: Tensor; cache: LayerCache } {
   const [B, T, C] = x.shape;
@@ -94,15 +98,16 @@ function selfAttention(cfg: GPTConfig, p: Params, h: string, x: Tensor, past?: L
     return splitHeads(cfg, linear(x, slice(w, 1, from, to), slice(b, 0, from, to))); // (B, H, T, D)
   };
   const q = part(0);
-  let k = part(1);
-  let v = part(2);
-  if (past) {
-    k = concat([past.k, k], 2); // (B, H, P+T, D)
-    v = concat([past.v, v], 2);
-  }
-  const y = attention(q, k, v, past ? undefined : causalMask(q)); // (B, H, T, D)
+  const k = part(1);
+  const v = part(2);
+  const toCache = (t: Tensor): Tensor => transpose(t, [2, 0, 1, 3]); // (B, H, T, D) -> (T, B, H, D)
+  const fromCache = (t: Tensor): Tensor => transpose(t, [1, 2, 0, 3]); // (P, B, H, D) -> (B, H, P, D)
+  const y = past
+    ? attention(q, concat([fromCache(past.k), k], 2), concat([fromCache(past.v), v], 2)) // keys (B, H, P+1, D)
+    : attention(q, k, v, causalMask(q)); // (B, H, T, D)
   const merged = reshape(transpose(y, [0, 2, 1, 3]), [B!, T!, C!]); // (B, T, C)
-  return { y: linear(merged, weight(p, `${h}.attn.c_proj.weight`), p[`${h}.attn.c_proj.bias`]), cache: { k, v } };
+  const out = linear(merged, weight(p, `${h}.attn.c_proj.weight`), p[`${h}.attn.c_proj.bias`]);
+  return { y: out, cache: { k: toCache(k), v: toCache(v) } };
 }
 
 function mlp(p: Params, h: string, x: Tensor): Tensor {
@@ -119,8 +124,8 @@ export function block(cfg: GPTConfig, p: Params, l: number, x: Tensor, past?: La
 }
 
 /**
- * idx (B, T) int64 tokens at positions pos (B, T) int64 -> logits (B, T, V) and every layer's keys and values.
- * With `past`, the tokens follow the cached positions (decoding).
+ * idx (B, T) int64 tokens at positions pos (B, T) int64 -> logits (B, T, V) and every layer's keys and values
+ * of these T positions, (T, B, H, D). With `past` (one token per row), the tokens follow the cached positions.
  */
 export function gptForward(cfg: GPTConfig, p: Params, idx: Tensor, pos: Tensor, past?: LayerCache[]): { logits: Tensor; cache: LayerCache[] } {
   let x = add(gather(p.wte!, idx), gather(p.wpe!, pos)); // (B, T, C)
@@ -149,12 +154,12 @@ export const gptLossInputs = {
   mask: { shape: ['B', 'T'], dtype: 'float32' },
 } as const;
 
-/** Inputs of a decoding step: one new token per row, its position, and each layer's cache (B, H, P, D). */
+/** Inputs of a decoding step: one new token per row, its position, and each layer's cache (P, B, H, D). */
 export function decodeInputs(cfg: GPTConfig): { idx: Tensor; pos: Tensor; past: LayerCache[] } {
   const D = cfg.nEmbd / cfg.nHead;
   const past = Array.from({ length: cfg.nLayer }, (_, l) => ({
-    k: input(`past.${l}.k`, ['B', cfg.nHead, 'P', D]),
-    v: input(`past.${l}.v`, ['B', cfg.nHead, 'P', D]),
+    k: input(`past.${l}.k`, ['P', 'B', cfg.nHead, D]),
+    v: input(`past.${l}.v`, ['P', 'B', cfg.nHead, D]),
   }));
   return { idx: input('idx', ['B', 1], 'int64'), pos: input('pos', ['B', 1], 'int64'), past };
 }
