@@ -106,8 +106,8 @@ def run_inline(path):
     main.__file__ = path
     main.__builtins__ = builtins
     sys.modules['__main__'] = main
-    sys.argv = [path]
-    sys.path[0] = os.path.dirname(path)
+    sys.argv = [os.path.relpath(path, WORK)]
+    sys.path.insert(0, os.path.dirname(path))
     sys.stdin = open(os.devnull, 'r')
     sys.stdout = open(1, 'w', encoding='utf-8', closefd=False)
     sys.stderr = open(2, 'w', encoding='utf-8', errors='backslashreplace', buffering=1, closefd=False)

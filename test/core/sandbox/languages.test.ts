@@ -77,6 +77,30 @@ describe('each language: correct, wrong, syntax error, endless loop', () => {
     expect([passing!.status, passing!.phase]).toEqual(['OK', 'run']);
   });
 
+  it('a warm worker leaks nothing from one program to the next: files, module state, random seeds', async () => {
+    const one = new SandboxRunner({ jobs: 1 });
+    try {
+      const leaks = {
+        python: ['import math, os\nmath.pi = 3\nopen("left.txt", "w").write("x")\n', 'import math, os\nassert math.pi > 3.1\nassert not os.path.exists("left.txt")\n'],
+        ruby: ['Math.send(:remove_const, :PI)\nMath.const_set(:PI, 3)\nFile.write("left.txt", "x")\n', 'raise "leak" if Math::PI < 3.1 || File.exist?("left.txt")\n'],
+        php: ['<?php\nfile_put_contents("left.txt", "x");\nfunction leaked() {}\n', '<?php\nif (file_exists("left.txt") || function_exists("leaked")) exit(1);\n'],
+        bash: ['echo x > left.txt\n', '[ ! -e left.txt ]\n'],
+      };
+      for (const [language, [first, second]] of Object.entries(leaks)) {
+        const a = await one.run({ language, program: first! });
+        const b = await one.run({ language, program: second! });
+        expect(`${language}: ${a.status} ${b.status} ${b.detail ?? ''}`).toBe(`${language}: OK OK `);
+      }
+      const draws = await Promise.all(
+        [1, 2].map((i) => one.run({ language: 'python', program: `import random, sys\nprint(random.random(), sys.argv, __name__)  # ${i}\n` })),
+      );
+      expect(draws[0]!.stdout.text).not.toBe(draws[1]!.stdout.text);
+      expect(draws[0]!.stdout.text).toMatch(/ \['main\.py'\] __main__\n$/);
+    } finally {
+      await one.close();
+    }
+  });
+
   it('keeps stdout and stderr to 2048 bytes each, with truncation flags, and counts the rest', async () => {
     const r = await runner.run({
       language: 'python',
