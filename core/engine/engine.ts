@@ -19,6 +19,36 @@ export interface RunRequest {
 }
 
 /**
+ * Checks feeds against the program before they reach the runtime: every input fed, nothing extra, and each
+ * tensor's dtype, rank and static dims as declared, with every symbol bound to one size across inputs.
+ */
+function checkFeeds(program: Program, feeds: Record<string, Feed>): void {
+  const spec = new Map(program.inputs.map((i) => [i.name, i]));
+  for (const i of program.inputs) if (!(i.name in feeds)) throw new Error(`run: input '${i.name}' is not fed`);
+  const bound = new Map<string, [number, string]>();
+  for (const [name, f] of Object.entries(feeds)) {
+    const want = spec.get(name);
+    if (!want) throw new Error(`run: the program has no input '${name}'`);
+    if ('resident' in f) continue;
+    const shape = `[${want.shape.join(', ')}]`;
+    if (f.dtype !== want.dtype) throw new Error(`run: input '${name}' is ${f.dtype}, the program takes ${want.dtype}${shape}`);
+    if (f.dims.length !== want.shape.length || f.dims.some((d, k) => typeof want.shape[k] === 'number' && d !== want.shape[k])) {
+      throw new Error(`run: input '${name}' has dims [${f.dims.join(', ')}], the program takes ${shape}`);
+    }
+    want.shape.forEach((d, k) => {
+      if (typeof d !== 'string') return;
+      const prev = bound.get(d);
+      if (prev && prev[0] !== f.dims[k]) {
+        throw new Error(`run: ${d} is ${prev[0]} in input '${prev[1]}' but ${f.dims[k]} in input '${name}'`);
+      }
+      bound.set(d, [f.dims[k]!, name]);
+    });
+    const size = f.dims.reduce((a, b) => a * b, 1);
+    if (f.data.length !== size) throw new Error(`run: input '${name}' has ${f.data.length} values for dims [${f.dims.join(', ')}]`);
+  }
+}
+
+/**
  * The async face of the runtime. A worker thread owns the sessions; each program is loaded once per graph
  * signature (the hash of its ONNX bytes) and cached there. Tensors can live in the worker between runs.
  */
@@ -88,11 +118,15 @@ export class Engine {
 
   async run(program: Program, req: RunRequest): Promise<Record<string, HostTensor>> {
     await this.load(program);
-    const names = new Set(program.inputs.map((i) => i.name));
-    for (const i of program.inputs) if (!(i.name in req.feeds)) throw new Error(`run: input '${i.name}' is not fed`);
-    for (const n of Object.keys(req.feeds)) if (!names.has(n)) throw new Error(`run: the program has no input '${n}'`);
+    checkFeeds(program, req.feeds);
     const reply = await this.call({ kind: 'run', key: program.key, feeds: req.feeds, keep: req.keep ?? {}, fetch: req.fetch ?? [] });
     return reply.tensors ?? {};
+  }
+
+  /** Frees the program's session in the worker (it is created again if the program runs later). */
+  async unload(program: Program): Promise<void> {
+    this.loaded.delete(program.key);
+    await this.call({ kind: 'unload', key: program.key });
   }
 
   async put(tensors: Record<string, HostTensor>): Promise<void> {

@@ -22,6 +22,7 @@ export interface WorkerConfig {
 
 export type Request =
   | { kind: 'load'; key: string; bytes: Uint8Array; optimization: 'basic' | 'all' }
+  | { kind: 'unload'; key: string }
   | { kind: 'put'; tensors: Record<string, HostTensor> }
   | { kind: 'get'; names: string[] }
   | { kind: 'drop'; names: string[] }

@@ -4,6 +4,21 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
+ * The folder holding worker.ts: this module's own when run from source, else the nearest core/engine above it
+ * (a script bundled somewhere inside the project) or below the working directory.
+ */
+function sourceDir(start: string): string {
+  if (existsSync(join(start, 'worker.ts'))) return start;
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'core', 'engine', 'worker.ts'))) return join(dir, 'core', 'engine');
+    if (dirname(dir) === dir) break;
+  }
+  const fromCwd = join(process.cwd(), 'core', 'engine');
+  if (existsSync(join(fromCwd, 'worker.ts'))) return fromCwd;
+  throw new Error(`the engine worker is neither built beside ${start} (engine-worker.js) nor found as core/engine/worker.ts`);
+}
+
+/**
  * Where the engine worker's code is. The built app ships it beside this module (out/node/engine-worker.js);
  * run from source (tests, benchmarks), it is bundled once with esbuild into node_modules/.cache, keyed by the
  * source's hash so an edit rebuilds it, and written by rename so parallel test processes never see half a file.
@@ -11,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 export async function engineWorkerUrl(): Promise<URL> {
   const built = new URL('./engine-worker.js', import.meta.url);
   if (built.protocol === 'file:' && existsSync(fileURLToPath(built))) return built;
-  const here = dirname(fileURLToPath(import.meta.url));
+  const here = sourceDir(dirname(fileURLToPath(import.meta.url)));
   const sources = ['worker.ts', 'protocol.ts'].map((f) => readFileSync(join(here, f)));
   const hash = createHash('sha256').update(Buffer.concat(sources)).digest('hex').slice(0, 16);
   const cacheDir = join(here, '..', '..', 'node_modules', '.cache', 'rewardranker');

@@ -118,6 +118,10 @@ async function handle(msg: RequestMessage): Promise<Reply> {
       }
       return { id: msg.id, ok: true };
     }
+    case 'unload':
+      await sessions.get(msg.key)?.release();
+      sessions.delete(msg.key);
+      return { id: msg.id, ok: true };
     case 'put':
       for (const [name, t] of Object.entries(msg.tensors)) resident.set(name, toOrt(t));
       return { id: msg.id, ok: true };

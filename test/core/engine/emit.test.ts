@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { emitProgram } from '../../../core/engine/emit';
 import { Engine } from '../../../core/engine/engine';
 import type { Tensor } from '../../../core/engine/graph';
-import { input, matmul, param, reshape, sum } from '../../../core/engine/ops';
+import { add, input, matmul, param, reshape, sum } from '../../../core/engine/ops';
 
 let engine: Engine;
 beforeAll(async () => {
@@ -54,4 +54,22 @@ test('frozen params become initializers and are not inputs', () => {
 test('a run with a missing or unknown feed fails before reaching the runtime', async () => {
   const program = emitProgram({ y: build() });
   await expect(engine.run(program, { feeds: {}, fetch: ['y'] })).rejects.toThrow("run: input 'x' is not fed");
+  const f = (dims: number[]) => ({ dtype: 'float32' as const, dims, data: new Float32Array(dims.reduce((a, b) => a * b, 1)) });
+  await expect(engine.run(program, { feeds: { x: f([2, 3, 5]), w: f([4, 3]) } })).rejects.toThrow(
+    "run: input 'x' has dims [2, 3, 5], the program takes [B, T, 4]",
+  );
+  await expect(engine.run(program, { feeds: { x: f([2, 3, 4]), w: f([4, 3]), z: f([1]) } })).rejects.toThrow("run: the program has no input 'z'");
+  await expect(
+    engine.run(program, { feeds: { x: { dtype: 'float64', dims: [1, 1, 4], data: new Float64Array(4) }, w: f([4, 3]) } }),
+  ).rejects.toThrow("run: input 'x' is float64, the program takes float32[B, T, 4]");
+});
+
+test('a symbol bound to two sizes across inputs is refused', async () => {
+  const a = input('a', ['B', 2]);
+  const b = input('b', ['B', 2]);
+  const program = emitProgram({ y: add(a, b) });
+  const f = (n: number) => ({ dtype: 'float32' as const, dims: [n, 2], data: new Float32Array(n * 2) });
+  await expect(engine.run(program, { feeds: { a: f(2), b: f(3) } })).rejects.toThrow("run: B is 2 in input 'a' but 3 in input 'b'");
+  await engine.unload(program);
+  expect((await engine.run(program, { feeds: { a: f(1), b: f(1) }, fetch: ['y'] })).y!.dims).toEqual([1, 2]);
 });
