@@ -5,7 +5,7 @@ import { createIsolation } from './isolation/index';
 import type { Isolation, IsolationCapabilities, RawOutcome, SandboxFile, SandboxJob, SandboxWorker } from './isolation/types';
 import { DEFAULT_CONTEXT, type Language, type ProgramContext } from './language';
 import { LANGUAGES } from './languages/index';
-import { DEFAULT_COMPILE_LIMITS, limitsKey, resolveLimits, type Limits } from './limits';
+import { DEFAULT_COMPILE_LIMITS, DEFAULT_LIMITS, limitsKey, resolveLimits, type Limits } from './limits';
 import { cacheKey, ResultCache } from './result-cache';
 import { emptyOutput, type Classification, type ExecutionResult } from './verdict';
 
@@ -155,7 +155,9 @@ export class SandboxRunner {
   }
 
   private async runJob(slot: { worker: SandboxWorker | null }, job: SandboxJob): Promise<RawOutcome> {
-    if (!this.warm || this.closed) return await this.isolation.runOnce(job);
+    // A warm sandbox's tmpfs is sized once, at DEFAULT_LIMITS.tempDirBytes: other sizes get a sandbox of their own.
+    const sized = job.limits.tempDirBytes === DEFAULT_LIMITS.tempDirBytes;
+    if (!this.warm || this.closed || !sized) return await this.isolation.runOnce(job);
     slot.worker ??= await this.isolation.openWorker();
     return await slot.worker.run(job);
   }

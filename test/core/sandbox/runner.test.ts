@@ -106,6 +106,19 @@ describe('runner', () => {
     }
   });
 
+  it('sizes the temp dir as asked (a warm sandbox has the default size, so another size gets its own sandbox)', async () => {
+    const runner = new SandboxRunner({ jobs: 1 });
+    const fill = 'with open("big", "wb") as f:\n    f.write(b"x" * (40 * 1024 * 1024))\n';
+    try {
+      const small = await runner.run({ language: 'python', program: fill, limits: { tempDirBytes: 16 * 1024 ** 2 } });
+      const large = await runner.run({ language: 'python', program: fill });
+      expect([small.status, large.status]).toEqual(['Exception', 'OK']);
+      expect(small.detail).toMatch(/No space left on device/);
+    } finally {
+      await runner.close();
+    }
+  });
+
   it('reports progress once per program', async () => {
     const runner = new SandboxRunner({ jobs: 2 });
     try {
