@@ -45,6 +45,7 @@ let trainers = 0;
 export class Trainer {
   readonly names: string[];
   private step = 0;
+  private cachedEval: Program | null = null;
 
   private constructor(
     private readonly engine: Engine,
@@ -100,7 +101,8 @@ export class Trainer {
     const apply = emitProgram(applyOut, { name: 'apply' });
 
     const t = new Trainer(engine, spec, `trainer${trainers++}/`, { fused, grads: gradsProgram, accumulate, apply });
-    await Promise.all([fused, gradsProgram, accumulate, apply].map((prog) => engine.load(prog)));
+    // Sessions for the accumulation programs are created on first use (engine.run loads lazily).
+    await engine.load(fused);
     const initial: Record<string, HostTensor> = {};
     for (const n of trainable) {
       const s = spec.params[n]!;
@@ -245,7 +247,6 @@ export class Trainer {
     return out.loss!.data[0] as number;
   }
 
-  private cachedEval: Program | null = null;
   private evalProgramCached(): Program {
     this.cachedEval ??= this.evalProgram();
     return this.cachedEval;
