@@ -128,6 +128,25 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX events_by_run ON events (run_id, id);
     `,
   },
+  {
+    version: 3,
+    name: 'mining results (hard negatives, disputed samples) and weak-test probes',
+    sql: `
+      CREATE TABLE mined (
+        iteration_id INTEGER NOT NULL REFERENCES iterations(id) ON DELETE CASCADE,
+        candidate_id INTEGER NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,
+        kind         TEXT NOT NULL CHECK (kind IN ('hard-negative', 'disputed')),
+        detail_json  TEXT NOT NULL,
+        PRIMARY KEY (iteration_id, candidate_id, kind)
+      );
+      CREATE INDEX mined_by_kind ON mined (iteration_id, kind);
+      -- What a passing candidate returned on inputs beyond its tests (a digest), to find tests too weak to decide.
+      CREATE TABLE probes (
+        candidate_id INTEGER PRIMARY KEY REFERENCES candidates(id) ON DELETE CASCADE,
+        signature    TEXT
+      );
+    `,
+  },
 ];
 
 export const latestSchemaVersion = migrations[migrations.length - 1]!.version;

@@ -1,6 +1,8 @@
 import type { MinedCandidate } from './hard-negatives';
 
-export interface DisputeCandidate extends MinedCandidate {
+export interface DisputeCandidate extends Omit<MinedCandidate, 'score'> {
+  /** The reranker's score; null before any reranker exists (then it can't disagree with anything). */
+  score: number | null;
   /** Verdicts of every execution of this candidate, first run first (re-runs append). */
   statuses: readonly string[];
   wallMs: number;
@@ -45,7 +47,7 @@ export function findDisputes(candidates: readonly DisputeCandidate[], options: D
 
   const midpoint = decisionThreshold(candidates);
   for (const c of candidates) {
-    const pPass = 1 / (1 + Math.exp(-(c.score - midpoint)));
+    const pPass = c.score === null ? 0.5 : 1 / (1 + Math.exp(-(c.score - midpoint)));
     if (c.passed && pPass < 1 - options.confidence) {
       add(c.id, { kind: 'reranker-disagrees', detail: `passes, but the reranker gives it ${(pPass * 100).toFixed(1)}% to pass` });
     } else if (!c.passed && pPass > options.confidence) {
@@ -70,10 +72,11 @@ export function findDisputes(candidates: readonly DisputeCandidate[], options: D
 }
 
 /** Midway between the mean passing and mean failing score: where the reranker is 50/50, without calibration data. */
-function decisionThreshold(candidates: readonly MinedCandidate[]): number {
+function decisionThreshold(candidates: readonly DisputeCandidate[]): number {
   const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const passing = candidates.filter((c) => c.passed).map((c) => c.score);
-  const failing = candidates.filter((c) => !c.passed).map((c) => c.score);
+  const scored = candidates.filter((c): c is DisputeCandidate & { score: number } => c.score !== null);
+  const passing = scored.filter((c) => c.passed).map((c) => c.score);
+  const failing = scored.filter((c) => !c.passed).map((c) => c.score);
   if (passing.length === 0 || failing.length === 0) return 0;
   return (mean(passing) + mean(failing)) / 2;
 }

@@ -1,0 +1,96 @@
+import { listCandidates, listMined, listProblems, scoresOf } from '../store/loop-records';
+import type { Db } from '../store/open-store';
+import { fixedEdges, histogram, type Histogram } from './metrics/histogram';
+import { meanPassAtK } from './metrics/pass-at-k';
+import { pairwiseAccuracy, rocAuc } from './metrics/ranking';
+import { rerankMetrics } from './metrics/rerank';
+import type { Scored } from './metrics/scored';
+import { verdictsOf } from './verdicts';
+
+export interface SelectionMetrics {
+  problems: number;
+  candidates: number;
+  rerank_pass1: number;
+  random_pass1: number;
+  oracle_passn: number;
+  gap_closed: number | null;
+  /** Unbiased pass@k by k (1 and the number of samples per problem). */
+  pass_at_k: Record<string, number>;
+  reranker_auc: number | null;
+  pairwise_accuracy: number | null;
+}
+
+export interface IterationMetrics extends SelectionMetrics {
+  hard_negatives: number;
+  /** Hard negatives per failing training candidate. */
+  hard_negative_rate: number | null;
+  disputed: number;
+  /** Reward histograms of held-out passing and failing candidates, on shared fixed bins. */
+  histogram: { edges: number[]; passing: number[]; failing: number[] };
+  per_language: Record<string, SelectionMetrics>;
+}
+
+const HISTOGRAM_BINS = 30;
+
+/**
+ * The held-out figures of one iteration, judged by the reranker checkpoint that `checkpointId` names: the quality of
+ * best-of-N selection against random and oracle, overall and per language, plus what mining found.
+ */
+export function iterationMetrics(db: Db, runId: number, iterationId: number, checkpointId: number): IterationMetrics {
+  const problems = new Map(listProblems(db, runId).map((p) => [p.id, p]));
+  const verdicts = verdictsOf(db, runId, iterationId);
+  const scores = scoresOf(db, iterationId, checkpointId);
+  const candidates = listCandidates(db, iterationId);
+
+  const heldout = new Map<number, Scored[]>();
+  for (const c of candidates) {
+    const problem = problems.get(c.problemId)!;
+    const verdict = verdicts.get(c.id);
+    const score = scores.get(c.id);
+    if (problem.split !== 'heldout' || !verdict || score === undefined) continue;
+    const list = heldout.get(c.problemId);
+    const scored = { score, passed: verdict.passed };
+    if (list) list.push(scored);
+    else heldout.set(c.problemId, [scored]);
+  }
+
+  const byLanguage = new Map<string, Scored[][]>();
+  for (const [problemId, list] of heldout) {
+    const language = problems.get(problemId)!.language;
+    byLanguage.set(language, [...(byLanguage.get(language) ?? []), list]);
+  }
+
+  const pooled = [...heldout.values()].flat();
+  const edges = fixedEdges(pooled.map((s) => s.score), HISTOGRAM_BINS);
+  const hist = (passed: boolean): Histogram => histogram(pooled.filter((s) => s.passed === passed).map((s) => s.score), edges);
+
+  const trainFailing = candidates.filter((c) => problems.get(c.problemId)!.split === 'train' && verdicts.get(c.id)?.passed === false).length;
+  const hardNegatives = listMined(db, iterationId, 'hard-negative').length;
+
+  return {
+    ...selection([...heldout.values()]),
+    hard_negatives: hardNegatives,
+    hard_negative_rate: trainFailing > 0 ? hardNegatives / trainFailing : null,
+    disputed: listMined(db, iterationId, 'disputed').length,
+    histogram: { edges, passing: hist(true).counts, failing: hist(false).counts },
+    per_language: Object.fromEntries([...byLanguage].map(([language, lists]) => [language, selection(lists)])),
+  };
+}
+
+function selection(problems: Scored[][]): SelectionMetrics {
+  const rerank = rerankMetrics(problems);
+  const counts = problems.map((list) => [list.length, list.filter((s) => s.passed).length] as const);
+  const n = Math.min(...counts.map(([samples]) => samples));
+  const ks = [...new Set([1, Number.isFinite(n) ? n : 1])];
+  return {
+    problems: rerank.problems,
+    candidates: problems.reduce((sum, list) => sum + list.length, 0),
+    rerank_pass1: rerank.rerankPass1,
+    random_pass1: rerank.randomPass1,
+    oracle_passn: rerank.oraclePassN,
+    gap_closed: rerank.gapClosed,
+    pass_at_k: problems.length === 0 ? {} : Object.fromEntries(ks.map((k) => [String(k), meanPassAtK(counts, k)])),
+    reranker_auc: rocAuc(problems.flat()),
+    pairwise_accuracy: pairwiseAccuracy(problems),
+  };
+}

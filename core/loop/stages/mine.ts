@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { insertMined, listCandidates, listProblems, probesOf, scoresOf } from '../../store/loop-records';
+import { stagesOf } from '../../store/runs';
+import { findDisputes, type DisputeCandidate } from '../mining/disputes';
+import { hardNegatives } from '../mining/hard-negatives';
+import type { Stage } from '../stage';
+import { verdictsOf } from '../verdicts';
+
+export const mineConfigSchema = z
+  .object({
+    hardNegativeRule: z
+      .enum(['best-passing', 'quantile'])
+      .default('best-passing')
+      .describe("a failing candidate is hard when it outscores its problem's best passing one, or a quantile of them"),
+    hardNegativeQuantile: z.number().min(0).max(1).default(0.5).describe("with the 'quantile' rule: which quantile"),
+    disputeConfidence: z
+      .number()
+      .min(0.5)
+      .max(1)
+      .default(0.9)
+      .describe('how sure the reranker must be to contradict a verdict before a person is asked'),
+    timeoutFraction: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.8)
+      .describe('a Timeout that used at least this share of the limit is inconclusive'),
+  })
+  .strict();
+export type MineConfig = z.output<typeof mineConfigSchema>;
+
+/** The checkpoint the score stage used, recorded in its output; null when no reranker existed yet. */
+export function scoringCheckpoint(outputs: ReturnType<typeof stagesOf>): number | null {
+  const score = outputs.find((s) => s.stage === 'score')?.output as { checkpointId?: number | null } | undefined;
+  return score?.checkpointId ?? null;
+}
+
+/**
+ * mine: the hard negatives among the iteration's training candidates (failing ones the current reranker scores
+ * high) and every disputed sample, with its reasons, for the labelling queue.
+ */
+export const mineStage: Stage = {
+  name: 'mine',
+  async run(ctx, config) {
+    const split = new Map(listProblems(ctx.db, ctx.run.id).map((p) => [p.id, p.split]));
+    const candidates = listCandidates(ctx.db, ctx.iteration.id);
+    const verdicts = verdictsOf(ctx.db, ctx.run.id, ctx.iteration.id);
+    const checkpointId = scoringCheckpoint(stagesOf(ctx.db, ctx.iteration.id));
+    const scores = checkpointId === null ? new Map<number, number>() : scoresOf(ctx.db, ctx.iteration.id, checkpointId);
+    const probes = probesOf(ctx.db, ctx.iteration.id);
+
+    const judged = candidates.filter((c) => verdicts.has(c.id));
+    const scored = judged.filter((c) => scores.has(c.id));
+    const hard = hardNegatives(
+      scored
+        .filter((c) => split.get(c.problemId) === 'train')
+        .map((c) => ({ id: c.id, problemId: c.problemId, score: scores.get(c.id)!, passed: verdicts.get(c.id)!.passed })),
+      { rule: config.mine.hardNegativeRule, quantile: config.mine.hardNegativeQuantile },
+    );
+
+    const disputeInput: DisputeCandidate[] = judged.map((c) => {
+      const v = verdicts.get(c.id)!;
+      return {
+        id: c.id,
+        problemId: c.problemId,
+        score: scores.get(c.id) ?? null,
+        passed: v.passed,
+        statuses: v.statuses,
+        wallMs: v.wallMs,
+        timeoutMs: 1000 * config.execute.timeoutS,
+        outputSignature: probes.get(c.id) ?? null,
+      };
+    });
+    const disputes = findDisputes(disputeInput, { confidence: config.mine.disputeConfidence, timeoutFraction: config.mine.timeoutFraction });
+
+    return {
+      write: () =>
+        insertMined(ctx.db, ctx.iteration.id, [
+          ...hard.map((h) => ({ candidateId: h.id, kind: 'hard-negative' as const, detail: { score: h.score, threshold: h.threshold } })),
+          ...disputes.map((d) => ({ candidateId: d.id, kind: 'disputed' as const, detail: { reasons: d.reasons } })),
+        ]),
+      output: { hardNegatives: hard.length, disputed: disputes.length, scoredBy: checkpointId },
+    };
+  },
+};
