@@ -260,6 +260,7 @@ function generic(outcome: RawOutcome): Classification | null {
   if (outcome.sandboxError !== null) return verdict('SandboxError');
   if (outcome.timedOut) return verdict('Timeout');
   if (outcome.outputLimitExceeded) return verdict('OutputLimit');
+  if (outcome.memoryLimitExceeded) return verdict('MemoryLimit');
   if (outcome.supervisorLost) return verdict('Exception');
   return null;
 }
@@ -289,6 +290,9 @@ function detailOf(outcome: RawOutcome, c: Classification, phase: ExecutionResult
       return `${phase === 'compile' ? 'compiler ' : ''}killed after ${limits.timeoutMs / 1000} s`;
     case 'OutputLimit':
       return `killed after writing more than ${limits.outputHardCapBytes} bytes`;
+    case 'MemoryLimit':
+      if (outcome.memoryLimitExceeded) return 'killed: its processes together held more memory than allowed';
+      return errorLine(outcome.stderr.text) ?? 'out of memory';
     default:
       if (outcome.supervisorLost) return firstLine(outcome.stderr.text);
       return (

@@ -79,6 +79,34 @@ def reap(main_pid):
             found = (status, rusage)
 
 
+PAGE = os.sysconf('SC_PAGE_SIZE')
+WATCH_S = 0.1
+
+
+def memory_cap(job):
+    # RLIMIT_AS caps each process; this caps the whole program tree (a fork bomb of big processes) by its resident
+    # memory, checked every WATCH_S while a job runs. Runtime-capped languages get their address-space figure.
+    lim = job['limits']
+    return (job['addressSpaceBytes'] if job['addressSpaceLimit'] else lim['memoryBytes']) + 256 * 1024 * 1024
+
+
+def resident(keep):
+    me = os.getpid()
+    pages = 0
+    for name in os.listdir('/proc'):
+        if not name.isdigit():
+            continue
+        pid = int(name)
+        if pid in (1, me) or pid in keep:
+            continue
+        try:
+            with open('/proc/%d/statm' % pid) as fh:
+                pages += int(fh.read().split()[1])
+        except (OSError, ValueError, IndexError):
+            pass
+    return pages * PAGE
+
+
 def write_files(files):
     for f in files:
         path = os.path.join(WORK, f['path'])
@@ -194,6 +222,9 @@ def run_job(job):
     deadline = start + lim['timeoutMs'] / 1000.0
     timed_out = False
     output_limit = False
+    memory_limit = False
+    mem_cap = memory_cap(job)
+    last_watch = start
     status = None
     rusage = None
     while True:
@@ -211,7 +242,7 @@ def run_job(job):
         if pidfd is not None and status is None:
             waitset.append(pidfd)
         # Without a pidfd we poll; once the child is gone we only drain what is already in the pipes.
-        slice_s = min(deadline - now, 0.01 if pidfd is None else 1.0)
+        slice_s = min(deadline - now, 0.01 if pidfd is None else WATCH_S)
         if status is not None:
             slice_s = 0
         ready, _, _ = select.select(waitset, [], [], slice_s)
@@ -231,6 +262,11 @@ def run_job(job):
         if total[out_r] + total[err_r] > hard:
             output_limit = True
             break
+        if status is None and now - start >= WATCH_S and now - last_watch >= WATCH_S:
+            last_watch = now
+            if resident(()) > mem_cap:
+                memory_limit = True
+                break
     reaped = kill_all(pid)
     if status is None and reaped is not None:
         status, rusage = reaped
@@ -248,15 +284,15 @@ def run_job(job):
         elif os.WIFSIGNALED(status):
             sig = signal.Signals(os.WTERMSIG(status)).name
     return finish(job, exit_code, sig, wall, cpu, timed_out, output_limit,
-                  (bytes(kept[out_r]), total[out_r]), (bytes(kept[err_r]), total[err_r]))
+                  (bytes(kept[out_r]), total[out_r]), (bytes(kept[err_r]), total[err_r]), memory_limit)
 
 
-def finish(job, exit_code, sig, wall, cpu, timed_out, output_limit, out, err):
+def finish(job, exit_code, sig, wall, cpu, timed_out, output_limit, out, err, memory_limit=False):
     lim = job['limits']
     if sig == 'SIGXCPU' or (sig == 'SIGKILL' and cpu is not None and cpu >= (int(lim['timeoutMs'] / 1000) + 1) * 1000):
         timed_out = True
     collected = []
-    if exit_code == 0 and not timed_out and not output_limit:
+    if exit_code == 0 and not timed_out and not output_limit and not memory_limit:
         for rel in job.get('collect', []):
             path = os.path.join(WORK, rel)
             if os.path.isfile(path):
@@ -269,6 +305,7 @@ def finish(job, exit_code, sig, wall, cpu, timed_out, output_limit, out, err):
         'signal': sig,
         'timedOut': timed_out,
         'outputLimitExceeded': output_limit,
+        'memoryLimitExceeded': memory_limit,
         'wallMs': wall,
         'cpuMs': cpu,
         'stdout': {'b64': base64.b64encode(out[0]).decode(), 'bytes': out[1]},
@@ -411,6 +448,9 @@ def run_zygote_job(job):
     output_limit = False
     exit_line = None
     lost = False
+    memory_limit = False
+    mem_cap = memory_cap(job)
+    last_watch = start
 
     def pump():
         for fd in (z.out_r, z.err_r):
@@ -437,11 +477,17 @@ def run_zygote_job(job):
         if now >= deadline:
             timed_out = True
             break
-        ready, _, _ = select.select([z.out_r, z.err_r, z.c_out_r], [], [], deadline - now)
+        ready, _, _ = select.select([z.out_r, z.err_r, z.c_out_r], [], [], min(deadline - now, WATCH_S))
         pump()
         if total[z.out_r] + total[z.err_r] > hard:
             output_limit = True
             break
+        now = time.monotonic()
+        if now - start >= WATCH_S and now - last_watch >= WATCH_S:
+            last_watch = now
+            if resident({z.pid}) > mem_cap:
+                memory_limit = True
+                break
         if z.c_out_r in ready:
             chunk = os.read(z.c_out_r, 4096)
             if not chunk:
@@ -466,7 +512,7 @@ def run_zygote_job(job):
     if exit_line is None or not z.healthy():
         z.close()
         del ZYGOTES[spec['key']]
-    if exit_line is None and not timed_out and not output_limit:
+    if exit_line is None and not timed_out and not output_limit and not memory_limit:
         # The program killed or stopped its zygote: like killing the supervisor, that is the candidate's doing.
         return {'id': job['id'], 'supervisorLost': True}
     exit_code = None
@@ -478,7 +524,7 @@ def run_zygote_job(job):
         sig = None if signo == '-' else signal.Signals(int(signo)).name
         cpu = float(cpu_ms)
     return finish(job, exit_code, sig, wall, cpu, timed_out, output_limit,
-                  (bytes(kept[z.out_r]), total[z.out_r]), (bytes(kept[z.err_r]), total[z.err_r]))
+                  (bytes(kept[z.out_r]), total[z.out_r]), (bytes(kept[z.err_r]), total[z.err_r]), memory_limit)
 
 
 def main():

@@ -53,6 +53,11 @@ export interface RawOutcome {
   timedOut: boolean;
   /** Killed because stdout + stderr passed limits.outputHardCapBytes. */
   outputLimitExceeded: boolean;
+  /**
+   * Killed because all the program's processes together held more resident memory than its cap (warm sandboxes
+   * watch this every 0.1 s: RLIMIT_AS only caps each process).
+   */
+  memoryLimitExceeded?: boolean;
   wallMs: number;
   cpuMs: number | null;
   stdout: CapturedOutput;

@@ -21,6 +21,7 @@ interface WireResult {
   signal: string | null;
   timedOut: boolean;
   outputLimitExceeded: boolean;
+  memoryLimitExceeded: boolean;
   wallMs: number;
   cpuMs: number | null;
   stdout: WireOutput;
@@ -186,6 +187,7 @@ export class WarmWorker implements SandboxWorker {
       signal: result.signal,
       timedOut: result.timedOut,
       outputLimitExceeded: result.outputLimitExceeded,
+      memoryLimitExceeded: result.memoryLimitExceeded,
       wallMs: result.wallMs,
       cpuMs: result.cpuMs,
       stdout: capturedFrom(Buffer.from(result.stdout.b64, 'base64'), result.stdout.bytes),

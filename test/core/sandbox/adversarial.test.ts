@@ -54,6 +54,8 @@ function cases(): Case[] {
     py('fork bomb', `import os\nwhile True:\n    try:\n        if os.fork() == 0:\n            os.execv('/bin/sleep', ['${MARK}', '300'])\n    except OSError:\n        pass\n`, 'Timeout', 'Exception'),
     py('pure fork bomb', 'import os\nwhile True:\n    os.fork()\n', 'Timeout', 'Exception'),
     py('memory hog', 'blocks = []\nwhile True:\n    blocks.append(bytearray(10 ** 7))\n', 'MemoryLimit'),
+    // Each process stays under RLIMIT_AS; together they pass the cap (fresh sandboxes have no such watch).
+    { ...py('memory across processes', 'import os, time\nfor _ in range(6):\n    if os.fork() == 0:\n        b = bytearray(150 * 1024 ** 2)\n        b[::4096] = b"x" * len(b[::4096])\n        time.sleep(30)\ntime.sleep(30)\n', 'MemoryLimit'), wantFresh: ['Timeout'] },
     py('endless output', "while True:\n    print('y' * 1000)\n", 'OutputLimit'),
     py('network', `import socket\nsocket.create_connection(('127.0.0.1', ${port}), timeout=1)\n`, 'Exception'),
     py('network outside', "import socket\nsocket.create_connection(('1.1.1.1', 53), timeout=1)\n", 'Exception'),
