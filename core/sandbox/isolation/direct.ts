@@ -21,6 +21,11 @@ export function checkedRelative(path: string): string {
   return clean;
 }
 
+/**
+ * prlimit runs inside the sandbox, after bwrap made the user namespace: RLIMIT_NPROC then counts the processes of
+ * this sandbox only (the kernel counts per user namespace), so parallel sandboxes don't share one budget. Set
+ * before bwrap, it would count every process of uid 65534 on the machine.
+ */
 function rlimitArgs(job: SandboxJob): string[] {
   const l = job.limits;
   const args = [

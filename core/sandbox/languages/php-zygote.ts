@@ -7,6 +7,8 @@
 export const PHP_ZYGOTE = String.raw`
 include (function () {
     $ctl = fopen('php://fd/0', 'r+');
+    // Without pcntl and posix there is no zygote: not saying "ready" makes the sandbox exec php per program.
+    if (!function_exists('pcntl_fork') || !function_exists('posix_setrlimit')) exit(1);
     fwrite($ctl, "ready\n");
     while (($line = fgets($ctl)) !== false) {
         [$cpu, $fsize, $nofile, $nproc, $as, $main] = explode(' ', rtrim($line, "\n"), 6);
