@@ -388,6 +388,7 @@ class Zygote:
 
 
 ZYGOTES = {}
+NO_ZYGOTE = set()
 
 
 def kill_all_except(keep):
@@ -427,9 +428,13 @@ def run_zygote_job(job):
         z.close()
         z = None
     if z is None:
+        if spec['key'] in NO_ZYGOTE:
+            return None
         try:
             z = Zygote(spec['argv'], job['env'])
         except OSError:
+            # Declined or broken: this sandbox execs the program instead, without trying again per job.
+            NO_ZYGOTE.add(spec['key'])
             return None
         ZYGOTES[spec['key']] = z
     lim = job['limits']
