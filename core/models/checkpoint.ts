@@ -1,0 +1,76 @@
+/**
+ * Model checkpoints: the weights as safetensors plus a JSON file with the model config and heads, side by side
+ * (`<name>.safetensors`, `<name>.json`). Loading checks every parameter the config implies is there with its
+ * shape, so a checkpoint that does not fit its config is refused naming the file and the tensor.
+ */
+import { readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { z } from 'zod';
+import type { HostTensor } from '../engine/protocol';
+import { readSafetensors, writeSafetensors } from '../engine/safetensors';
+import { type Head, type TransformerConfig, heads as headNames, transformerConfigSchema, transformerParams } from './transformer';
+
+export const modelFormat = 'rewardranker-model/1';
+
+const modelFileSchema = z
+  .object({
+    format: z.literal(modelFormat),
+    config: transformerConfigSchema,
+    heads: z.array(z.enum(headNames)),
+  })
+  .strict();
+
+export interface SavedModel {
+  config: TransformerConfig;
+  heads: Head[];
+  tensors: Record<string, HostTensor>;
+}
+
+const stem = (file: string): string => file.replace(/\.(safetensors|json)$/, '');
+
+/** Writes `<stem>.safetensors` and `<stem>.json` (each atomically). */
+export function saveModel(file: string, model: SavedModel): void {
+  const base = stem(file);
+  writeSafetensors(`${base}.safetensors`, model.tensors, { format: modelFormat });
+  const tmp = `${base}.json.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify({ format: modelFormat, config: model.config, heads: model.heads }, null, 2) + '\n');
+  renameSync(tmp, `${base}.json`);
+}
+
+export class ModelFileError extends Error {
+  override readonly name = 'ModelFileError';
+}
+
+/** Checks that `tensors` hold exactly the parameters `config` and `heads` imply, with their shapes. */
+export function checkWeights(file: string, config: TransformerConfig, heads: readonly Head[], tensors: Record<string, HostTensor>): void {
+  const want = transformerParams(config, heads);
+  for (const [name, spec] of Object.entries(want)) {
+    const t = tensors[name];
+    if (!t) throw new ModelFileError(`${file}: tensor '${name}' is missing (the config's ${config.arch} model needs it)`);
+    if (t.dtype !== 'float32' || t.dims.join() !== spec.shape.join()) {
+      throw new ModelFileError(`${file}: tensor '${name}' is ${t.dtype}[${t.dims}], the config needs float32[${spec.shape}]`);
+    }
+  }
+  for (const name of Object.keys(tensors)) {
+    if (!(name in want) && !name.includes('.lora_')) throw new ModelFileError(`${file}: tensor '${name}' is not a parameter of the config's model`);
+  }
+}
+
+export function loadModel(file: string): SavedModel {
+  const base = stem(file);
+  const jsonFile = `${base}.json`;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(jsonFile, 'utf8'));
+  } catch (err) {
+    throw new ModelFileError(`${jsonFile}: ${err instanceof SyntaxError ? `not JSON (${err.message})` : `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`}`);
+  }
+  const parsed = modelFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ModelFileError(`${jsonFile}: key '${issue.path.join('.')}': ${issue.message}`);
+  }
+  const weightsFile = `${base}.safetensors`;
+  const { tensors } = readSafetensors(weightsFile);
+  checkWeights(weightsFile, parsed.data.config, parsed.data.heads, tensors);
+  return { config: parsed.data.config, heads: parsed.data.heads, tensors };
+}

@@ -1,0 +1,28 @@
+/**
+ * The embedded default: a tiny from-scratch generator and reranker (under a million parameters each) that learn the
+ * embedded default problem set on 2 cores in minutes. Budgets are fixed in steps and tokens, never in time, so a
+ * run reproduces on any machine. Calibrated with `npx rewardranker bench models` (figures in README): the SFT
+ * generator's held-out pass@1 at temperature 1 lands inside 0.2-0.7, so there are passing and failing samples for
+ * the reranker to separate (DESIGN.md, "The embedded default: calibrate it").
+ */
+import { rewardConfigSchema } from '../train/reward-config';
+import { sftConfigSchema } from '../train/sft-config';
+import { samplingConfigSchema } from './sampling';
+import { transformerConfig } from './transformer';
+
+/** Byte-level BPE trained on the training problems' prompts and solutions (the set saturates near 1,000 tokens). */
+export const defaultTokenizerVocab = 512;
+
+const backbone = { arch: 'llama', vocabSize: defaultTokenizerVocab, maxSeqLen: 160, nLayer: 4, nHead: 4, nEmbd: 128 } as const;
+
+export const defaultModels = {
+  tokenizerVocab: defaultTokenizerVocab,
+  /** ~0.87M parameters: 4 blocks of width 128, rotary, SwiGLU, tied embeddings. */
+  generator: transformerConfig(backbone),
+  /** The same shape, so it can start from the generator's weights (rewardConfig.init 'generator'). */
+  reranker: transformerConfig(backbone),
+  sft: sftConfigSchema.parse({}),
+  reward: rewardConfigSchema.parse({}),
+  /** Default-set completions are one line and an end-of-sequence: 48 tokens is ample. */
+  sampling: samplingConfigSchema.parse({ n: 8, temperature: 1, maxNewTokens: 48, stop: ['\ndef ', '\nassert', '\nprint', '\nif __name__'] }),
+};

@@ -1,0 +1,453 @@
+/**
+ * The decoder transformer, in one file, read top to bottom like nanoGPT's model.py. Two families share it:
+ * - 'llama' / 'qwen2': pre-norm RMSNorm, rotary positions, SwiGLU MLP, grouped-query attention (nKvHead < nHead);
+ *   Qwen2 adds biases on q, k and v. Parameter names are Hugging Face's without the `model.` prefix.
+ * - 'gpt2': learned positions, LayerNorm, GELU MLP, fused c_attn (nanoGPT / Hugging Face GPT-2 names).
+ * Heads on the final hidden states: LM (tied to the embedding or its own lm_head), a scalar reward read at the last
+ * non-pad token, a value per token, a process reward per token (read at line ends).
+ * Every linear weight is stored (in, out) so a layer is x @ W + b; the importer transposes Hugging Face's (out, in).
+ * B = batch, T = new positions, P = cached positions, S = P + T, C = nEmbd, H = nHead, K = nKvHead, D = C / H,
+ * V = vocabSize.
+ */
+import { z } from 'zod';
+import { crossEntropy, gelu, layerNorm, linear, rmsNorm, rotaryTables, silu } from '../engine/composites';
+import type { Tensor } from '../engine/graph';
+import { loraWeight } from '../engine/lora';
+import {
+  add,
+  arange,
+  cast,
+  concat,
+  constant,
+  div,
+  equal,
+  gather,
+  input,
+  lessOrEqual,
+  logSoftmax,
+  matmul,
+  mul,
+  reshape,
+  scalarOf,
+  slice,
+  softmax,
+  squeeze,
+  sub,
+  sum,
+  transpose,
+  unsqueeze,
+  where,
+} from '../engine/ops';
+import { Rng } from '../engine/rng';
+import type { ParamSpec } from '../engine/trainer';
+
+export const architectures = ['llama', 'qwen2', 'gpt2'] as const;
+export type Architecture = (typeof architectures)[number];
+
+export const heads = ['lm', 'reward', 'value', 'prm'] as const;
+export type Head = (typeof heads)[number];
+
+export const transformerConfigSchema = z
+  .object({
+    arch: z.enum(architectures).default('llama').describe('llama/qwen2: RMSNorm, rotary, SwiGLU; gpt2: LayerNorm, learned positions, GELU'),
+    vocabSize: z.number().int().positive().default(512).describe('tokens in the vocabulary (the tokenizer decides)'),
+    maxSeqLen: z.number().int().positive().default(256).describe('longest sequence (rotary table or position embedding rows)'),
+    nLayer: z.number().int().positive().default(4).describe('transformer blocks'),
+    nHead: z.number().int().positive().default(4).describe('attention heads'),
+    nKvHead: z.number().int().positive().nullable().default(null).describe('key/value heads (grouped-query attention); null: nHead'),
+    nEmbd: z.number().int().positive().default(128).describe('hidden width'),
+    intermediateSize: z.number().int().positive().nullable().default(null).describe('MLP width; null: 4 x nEmbd for gpt2, 8/3 x nEmbd rounded to 32 for llama'),
+    ropeTheta: z.number().positive().default(10000).describe('rotary base'),
+    normEps: z.number().positive().default(1e-5).describe('RMSNorm / LayerNorm epsilon'),
+    qkvBias: z.boolean().nullable().default(null).describe('biases on q, k, v projections; null: true for qwen2 only'),
+    tieEmbeddings: z.boolean().default(true).describe('LM head shares the token embedding'),
+  })
+  .strict();
+
+export type TransformerConfig = z.output<typeof transformerConfigSchema>;
+export type TransformerConfigInput = z.input<typeof transformerConfigSchema>;
+
+export function transformerConfig(input: TransformerConfigInput = {}): TransformerConfig {
+  const cfg = transformerConfigSchema.parse(input);
+  if (cfg.nEmbd % cfg.nHead) throw new Error(`model config: nEmbd ${cfg.nEmbd} is not a multiple of nHead ${cfg.nHead}`);
+  if (cfg.nHead % kvHeads(cfg)) throw new Error(`model config: nHead ${cfg.nHead} is not a multiple of nKvHead ${kvHeads(cfg)}`);
+  if (cfg.arch !== 'gpt2' && headSize(cfg) % 2) throw new Error(`model config: head size ${headSize(cfg)} must be even for rotary`);
+  if (cfg.arch === 'gpt2' && cfg.nKvHead !== null && cfg.nKvHead !== cfg.nHead) throw new Error('model config: gpt2 has no grouped-query attention');
+  return cfg;
+}
+
+export const headSize = (cfg: TransformerConfig): number => cfg.nEmbd / cfg.nHead;
+export const kvHeads = (cfg: TransformerConfig): number => cfg.nKvHead ?? cfg.nHead;
+export const hasQkvBias = (cfg: TransformerConfig): boolean => cfg.qkvBias ?? cfg.arch === 'qwen2';
+export function mlpSize(cfg: TransformerConfig): number {
+  if (cfg.intermediateSize !== null) return cfg.intermediateSize;
+  return cfg.arch === 'gpt2' ? 4 * cfg.nEmbd : Math.ceil((8 * cfg.nEmbd) / 3 / 32) * 32;
+}
+
+export type Params = Record<string, Tensor>;
+
+/** Cached keys and values of one layer: (B, K, P, D) each. */
+export interface LayerCache {
+  k: Tensor;
+  v: Tensor;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Parameters
+
+/**
+ * Shapes and initial values: N(0, 0.02), residual output projections scaled by 1/sqrt(2 nLayer) (GPT-2's rule),
+ * norms at 1, biases at 0, heads at 0 so a fresh reward/value head starts neutral.
+ */
+export function transformerParams(cfg: TransformerConfig, withHeads: readonly Head[] = ['lm'], seed = 0): Record<string, ParamSpec> {
+  const rng = new Rng(seed);
+  const specs: Record<string, ParamSpec> = {};
+  const normal = (name: string, shape: number[], std = 0.02): void => {
+    specs[name] = { shape, init: rng.normal(shape.reduce((a, b) => a * b, 1), std) };
+  };
+  const fill = (name: string, shape: number[], value: number): void => {
+    specs[name] = { shape, init: new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(value) };
+  };
+  const C = cfg.nEmbd;
+  const kv = kvHeads(cfg) * headSize(cfg);
+  const F = mlpSize(cfg);
+  const projStd = 0.02 / Math.sqrt(2 * cfg.nLayer);
+  if (cfg.arch === 'gpt2') {
+    normal('wte', [cfg.vocabSize, C]);
+    normal('wpe', [cfg.maxSeqLen, C]);
+    for (let l = 0; l < cfg.nLayer; l++) {
+      const h = `h.${l}`;
+      fill(`${h}.ln_1.weight`, [C], 1);
+      fill(`${h}.ln_1.bias`, [C], 0);
+      normal(`${h}.attn.c_attn.weight`, [C, 3 * C]);
+      fill(`${h}.attn.c_attn.bias`, [3 * C], 0);
+      normal(`${h}.attn.c_proj.weight`, [C, C], projStd);
+      fill(`${h}.attn.c_proj.bias`, [C], 0);
+      fill(`${h}.ln_2.weight`, [C], 1);
+      fill(`${h}.ln_2.bias`, [C], 0);
+      normal(`${h}.mlp.c_fc.weight`, [C, F]);
+      fill(`${h}.mlp.c_fc.bias`, [F], 0);
+      normal(`${h}.mlp.c_proj.weight`, [F, C], projStd);
+      fill(`${h}.mlp.c_proj.bias`, [C], 0);
+    }
+    fill('ln_f.weight', [C], 1);
+    fill('ln_f.bias', [C], 0);
+  } else {
+    normal('embed_tokens.weight', [cfg.vocabSize, C]);
+    for (let l = 0; l < cfg.nLayer; l++) {
+      const h = `layers.${l}`;
+      fill(`${h}.input_layernorm.weight`, [C], 1);
+      normal(`${h}.self_attn.q_proj.weight`, [C, C]);
+      normal(`${h}.self_attn.k_proj.weight`, [C, kv]);
+      normal(`${h}.self_attn.v_proj.weight`, [C, kv]);
+      if (hasQkvBias(cfg)) {
+        fill(`${h}.self_attn.q_proj.bias`, [C], 0);
+        fill(`${h}.self_attn.k_proj.bias`, [kv], 0);
+        fill(`${h}.self_attn.v_proj.bias`, [kv], 0);
+      }
+      normal(`${h}.self_attn.o_proj.weight`, [C, C], projStd);
+      fill(`${h}.post_attention_layernorm.weight`, [C], 1);
+      normal(`${h}.mlp.gate_proj.weight`, [C, F]);
+      normal(`${h}.mlp.up_proj.weight`, [C, F]);
+      normal(`${h}.mlp.down_proj.weight`, [F, C], projStd);
+    }
+    fill('norm.weight', [C], 1);
+  }
+  if (withHeads.includes('lm') && !cfg.tieEmbeddings) normal('lm_head.weight', [C, cfg.vocabSize]);
+  for (const head of ['reward', 'value', 'prm'] as const) {
+    if (!withHeads.includes(head)) continue;
+    fill(`${head}_head.weight`, [C, 1], 0);
+    fill(`${head}_head.bias`, [1], 0);
+  }
+  return specs;
+}
+
+/** Parameter count (what the model card calls "a few million parameters"). */
+export function parameterCount(specs: Record<string, { shape: number[] }>): number {
+  return Object.values(specs).reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1), 0);
+}
+
+/** A weight by name, merged with its LoRA update when the params carry one (`<name>.lora_A` / `.lora_B`). */
+function weight(p: Params, name: string): Tensor {
+  const w = p[name];
+  if (!w) throw new Error(`model: parameter '${name}' is missing`);
+  const a = p[`${name}.lora_A`];
+  const b = p[`${name}.lora_B`];
+  return a && b ? loraWeight(w, a, b) : w;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Attention
+
+/** (B, T, n*D) -> (B, n, T, D) */
+function splitHeads(x: Tensor, n: number, D: number): Tensor {
+  const [B, T] = x.shape;
+  return transpose(reshape(x, [B!, T!, n, D]), [0, 2, 1, 3]);
+}
+
+/**
+ * Additive attention bias: 0 where a query may look, -1e9 where not (finite, so a fully padded row stays finite).
+ * Causal among the T new positions when there is no cache; `keyMask` (B, S) float 1/0 hides padded keys.
+ */
+function attentionBias(q: Tensor, causal: boolean, keyMask?: Tensor): Tensor | null {
+  let bias: Tensor | null = null;
+  if (causal) {
+    const i = arange(q, 2);
+    const allowed = lessOrEqual(unsqueeze(i, [0]), unsqueeze(i, [1])); // (T, T)
+    bias = where(allowed, scalarOf(0, 'float32'), -1e9);
+  }
+  if (keyMask) {
+    const keys = unsqueeze(mul(sub(keyMask, 1), 1e9), [1, 2]); // (B, 1, 1, S)
+    bias = bias ? add(bias, keys) : keys;
+  }
+  return bias;
+}
+
+/**
+ * Scaled dot-product attention with grouped queries: q (B, H, T, D) against k, v (B, K, S, D). The G = H / K
+ * query heads of a group share one key/value head; grouping q as (B, K, G, T, D) lets the matmul broadcast
+ * over G instead of copying k and v.
+ */
+function groupedAttention(q: Tensor, k: Tensor, v: Tensor, bias: Tensor | null, H: number, K: number): Tensor {
+  const [B, , T, D] = q.shape;
+  const G = H / K;
+  const scale = 1 / Math.sqrt(D as number);
+  const qs = mul(q, scale);
+  if (G === 1) {
+    let scores = matmul(qs, transpose(k, [0, 1, 3, 2])); // (B, H, T, S)
+    if (bias) scores = add(scores, bias);
+    return matmul(softmax(scores, -1), v); // (B, H, T, D)
+  }
+  const qg = reshape(qs, [B!, K, G, T!, D!]); // (B, K, G, T, D)
+  let scores = matmul(qg, unsqueeze(transpose(k, [0, 1, 3, 2]), [2])); // (B, K, G, T, S)
+  if (bias) scores = add(scores, bias.rank === 4 ? unsqueeze(bias, [2]) : bias); // (B, 1, 1, T, S) or (T, T)
+  const y = matmul(softmax(scores, -1), unsqueeze(v, [2])); // (B, K, G, T, D)
+  return reshape(y, [B!, H, T!, D!]); // (B, H, T, D)
+}
+
+interface Positions {
+  /** Token positions (B, T) or (T) int64. */
+  pos: Tensor;
+  cos?: Tensor;
+  sin?: Tensor;
+}
+
+/** Rotary on x (B, n, T, D): pairs (i, i + D/2) rotate by pos * theta^(-2i/D) (Hugging Face's rotate_half form). */
+function rope(x: Tensor, at: Positions): Tensor {
+  const D = x.shape[3] as number;
+  const cos = unsqueeze(gather(at.cos!, at.pos), [-3]); // (B, 1, T, D/2) or (1, T, D/2)
+  const sin = unsqueeze(gather(at.sin!, at.pos), [-3]);
+  const x1 = slice(x, -1, 0, D / 2);
+  const x2 = slice(x, -1, D / 2, D);
+  return concat([sub(mul(x1, cos), mul(x2, sin)), add(mul(x1, sin), mul(x2, cos))], -1);
+}
+
+function selfAttention(
+  cfg: TransformerConfig,
+  p: Params,
+  l: number,
+  x: Tensor,
+  at: Positions,
+  past: LayerCache | undefined,
+  keyMask: Tensor | undefined,
+): { y: Tensor; cache: LayerCache } {
+  const [B, T, C] = x.shape;
+  const H = cfg.nHead;
+  const K = kvHeads(cfg);
+  const D = headSize(cfg);
+  let q: Tensor;
+  let k: Tensor;
+  let v: Tensor;
+  let proj: (y: Tensor) => Tensor;
+  if (cfg.arch === 'gpt2') {
+    const h = `h.${l}`;
+    // Slicing the (C, 3C) weight rather than the (B, T, 3C) product keeps the backward padding on the small weight.
+    const w = weight(p, `${h}.attn.c_attn.weight`);
+    const b = p[`${h}.attn.c_attn.bias`]!;
+    const E = cfg.nEmbd;
+    const part = (i: number): Tensor => splitHeads(linear(x, slice(w, 1, i * E, (i + 1) * E), slice(b, 0, i * E, (i + 1) * E)), H, D);
+    [q, k, v] = [part(0), part(1), part(2)]; // (B, H, T, D) each
+    proj = (y) => linear(y, weight(p, `${h}.attn.c_proj.weight`), p[`${h}.attn.c_proj.bias`]);
+  } else {
+    const h = `layers.${l}.self_attn`;
+    q = splitHeads(linear(x, weight(p, `${h}.q_proj.weight`), p[`${h}.q_proj.bias`]), H, D); // (B, H, T, D)
+    k = splitHeads(linear(x, weight(p, `${h}.k_proj.weight`), p[`${h}.k_proj.bias`]), K, D); // (B, K, T, D)
+    v = splitHeads(linear(x, weight(p, `${h}.v_proj.weight`), p[`${h}.v_proj.bias`]), K, D);
+    q = rope(q, at);
+    k = rope(k, at);
+    proj = (y) => linear(y, weight(p, `${h}.o_proj.weight`));
+  }
+  if (past) {
+    k = concat([past.k, k], 2); // (B, K, S, D)
+    v = concat([past.v, v], 2);
+  }
+  const y = groupedAttention(q, k, v, attentionBias(q, !past, keyMask), H, K); // (B, H, T, D)
+  const merged = reshape(transpose(y, [0, 2, 1, 3]), [B!, T!, C!]); // (B, T, C)
+  return { y: proj(merged), cache: { k, v } };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Blocks
+
+function mlp(cfg: TransformerConfig, p: Params, l: number, x: Tensor): Tensor {
+  if (cfg.arch === 'gpt2') {
+    const h = `h.${l}.mlp`;
+    const hidden = gelu(linear(x, weight(p, `${h}.c_fc.weight`), p[`${h}.c_fc.bias`])); // (B, T, F)
+    return linear(hidden, weight(p, `${h}.c_proj.weight`), p[`${h}.c_proj.bias`]); // (B, T, C)
+  }
+  const h = `layers.${l}.mlp`;
+  const gated = mul(silu(linear(x, weight(p, `${h}.gate_proj.weight`))), linear(x, weight(p, `${h}.up_proj.weight`))); // (B, T, F)
+  return linear(gated, weight(p, `${h}.down_proj.weight`)); // (B, T, C)
+}
+
+function norm(cfg: TransformerConfig, p: Params, name: string, x: Tensor): Tensor {
+  return cfg.arch === 'gpt2' ? layerNorm(x, p[`${name}.weight`]!, p[`${name}.bias`]!, cfg.normEps) : rmsNorm(x, p[`${name}.weight`]!, cfg.normEps);
+}
+
+function block(cfg: TransformerConfig, p: Params, l: number, x: Tensor, at: Positions, past?: LayerCache, keyMask?: Tensor): { x: Tensor; cache: LayerCache } {
+  const [n1, n2] = cfg.arch === 'gpt2' ? [`h.${l}.ln_1`, `h.${l}.ln_2`] : [`layers.${l}.input_layernorm`, `layers.${l}.post_attention_layernorm`];
+  const attn = selfAttention(cfg, p, l, norm(cfg, p, n1, x), at, past, keyMask);
+  const x1 = add(x, attn.y);
+  return { x: add(x1, mlp(cfg, p, l, norm(cfg, p, n2, x1))), cache: attn.cache };
+}
+
+export interface ForwardOptions {
+  /** Positions (B, T) int64; default 0..T-1 for every row (right padding, no cache). */
+  pos?: Tensor;
+  /** Each layer's cached keys and values; the new tokens follow them. */
+  past?: LayerCache[];
+  /** (B, S) float, 1 for real keys and 0 for padding (left-padded prompts in a batch). */
+  keyMask?: Tensor;
+}
+
+/** Rotary tables as constants of the program: (maxSeqLen, D/2). */
+function rotaryConstants(cfg: TransformerConfig): { cos: Tensor; sin: Tensor } {
+  const half = headSize(cfg) / 2;
+  const { cos, sin } = rotaryTables(cfg.maxSeqLen, headSize(cfg), cfg.ropeTheta);
+  return { cos: constant(cos, [cfg.maxSeqLen, half], 'float32'), sin: constant(sin, [cfg.maxSeqLen, half], 'float32') };
+}
+
+/** idx (B, T) int64 -> final hidden states (B, T, C) after the last norm, and every layer's keys and values. */
+export function transformerHidden(cfg: TransformerConfig, p: Params, idx: Tensor, options: ForwardOptions = {}): { hidden: Tensor; cache: LayerCache[] } {
+  const pos = options.pos ?? arange(idx, 1); // (B, T) or (T)
+  let x: Tensor;
+  const at: Positions = { pos };
+  if (cfg.arch === 'gpt2') {
+    x = add(gather(p.wte!, idx), gather(p.wpe!, pos)); // (B, T, C)
+  } else {
+    x = gather(p['embed_tokens.weight']!, idx); // (B, T, C)
+    Object.assign(at, rotaryConstants(cfg));
+  }
+  const cache: LayerCache[] = [];
+  for (let l = 0; l < cfg.nLayer; l++) {
+    const out = block(cfg, p, l, x, at, options.past?.[l], options.keyMask);
+    x = out.x;
+    cache.push(out.cache);
+  }
+  const hidden = cfg.arch === 'gpt2' ? norm(cfg, p, 'ln_f', x) : norm(cfg, p, 'norm', x);
+  return { hidden, cache };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Heads
+
+/** (B, T, C) -> (B, T, V) */
+export function lmLogits(cfg: TransformerConfig, p: Params, hidden: Tensor): Tensor {
+  if (!cfg.tieEmbeddings) return matmul(hidden, weight(p, 'lm_head.weight'));
+  const table = cfg.arch === 'gpt2' ? p.wte! : p['embed_tokens.weight']!;
+  return matmul(hidden, transpose(table, [1, 0]));
+}
+
+/** A scalar per position from one of the (C, 1) heads: (B, T, C) -> (B, T). */
+export function scalarHead(p: Params, head: 'reward' | 'value' | 'prm', hidden: Tensor): Tensor {
+  return squeeze(linear(hidden, p[`${head}_head.weight`]!, p[`${head}_head.bias`]), [2]);
+}
+
+/**
+ * The reward: the reward head read at each row's last real token. mask (B, T) float, 1 on tokens, 0 on the right
+ * padding. The one-hot of position sum(mask) - 1 picks it with a multiply, which needs no gradient rule.
+ */
+export function rewardAtLastToken(p: Params, hidden: Tensor, mask: Tensor): Tensor {
+  const perToken = scalarHead(p, 'reward', hidden); // (B, T)
+  const last = cast(sub(sum(mask, [1], true), 1), 'int64'); // (B, 1)
+  const oneHot = cast(equal(unsqueeze(arange(mask, 1), [0]), last), 'float32'); // (B, T)
+  return sum(mul(perToken, oneHot), [1]); // (B)
+}
+
+/** log sigmoid(x), stable for any x: the second entry of log_softmax([0, x]). */
+export function logSigmoid(x: Tensor): Tensor {
+  const pair = concat([unsqueeze(mul(x, 0), [-1]), unsqueeze(x, [-1])], -1); // (..., 2)
+  return squeeze(slice(logSoftmax(pair, -1), -1, 1, 2), [-1]);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Losses (graph builders for the Trainer): each takes params and a batch of named inputs.
+
+/** Causal LM: next-token cross entropy where mask is 1 (the completion; the prompt and padding are 0). */
+export function lmLoss(cfg: TransformerConfig, p: Params, x: Params): Tensor {
+  const { hidden } = transformerHidden(cfg, p, x.idx!);
+  return crossEntropy(lmLogits(cfg, p, hidden), x.targets!, x.mask);
+}
+
+export const lmLossInputs = {
+  idx: { shape: ['B', 'T'], dtype: 'int64' },
+  targets: { shape: ['B', 'T'], dtype: 'int64' },
+  mask: { shape: ['B', 'T'], dtype: 'float32' },
+} as const;
+
+/**
+ * Bradley-Terry over pairs: -w log sigmoid(r+ - r- - margin), weighted mean, plus TRL's centring term
+ * c * mean((r+ + r-)^2) that keeps rewards near zero. Chosen and rejected rows run through the same weights.
+ */
+export function bradleyTerryLoss(cfg: TransformerConfig, p: Params, x: Params, centerCoefficient: number): Tensor {
+  const chosen = rewardAtLastToken(p, transformerHidden(cfg, p, x.chosen!).hidden, x.chosenMask!); // (B)
+  const rejected = rewardAtLastToken(p, transformerHidden(cfg, p, x.rejected!).hidden, x.rejectedMask!); // (B)
+  const w = x.weight!;
+  const margin = x.margin!;
+  const nll = mul(logSigmoid(sub(sub(chosen, rejected), margin)), -1); // (B)
+  let loss = div(sum(mul(nll, w), [0]), sum(w, [0]));
+  if (centerCoefficient > 0) {
+    const s = add(chosen, rejected);
+    loss = add(loss, mul(div(sum(mul(s, s), [0]), sum(add(mul(w, 0), 1), [0])), centerCoefficient));
+  }
+  return loss;
+}
+
+export const bradleyTerryInputs = {
+  chosen: { shape: ['B', 'Tc'], dtype: 'int64' },
+  chosenMask: { shape: ['B', 'Tc'], dtype: 'float32' },
+  rejected: { shape: ['B', 'Tr'], dtype: 'int64' },
+  rejectedMask: { shape: ['B', 'Tr'], dtype: 'float32' },
+  weight: { shape: ['B'], dtype: 'float32' },
+  margin: { shape: ['B'], dtype: 'float32' },
+} as const;
+
+/**
+ * Process reward: binary cross entropy of the PRM head's logit at line-end tokens against the line's label
+ * (1: the prefix up to this line can still be completed into a passing program). lineMask (B, T) is 1 at
+ * labelled line ends.
+ */
+export function prmLoss(cfg: TransformerConfig, p: Params, x: Params): Tensor {
+  const logits = scalarHead(p, 'prm', transformerHidden(cfg, p, x.idx!).hidden); // (B, T)
+  const y = x.labels!;
+  const ll = add(mul(logSigmoid(logits), y), mul(logSigmoid(mul(logits, -1)), sub(1, y))); // (B, T)
+  return mul(div(sum(mul(ll, x.lineMask!), [0, 1]), sum(x.lineMask!, [0, 1])), -1);
+}
+
+export const prmLossInputs = {
+  idx: { shape: ['B', 'T'], dtype: 'int64' },
+  labels: { shape: ['B', 'T'], dtype: 'float32' },
+  lineMask: { shape: ['B', 'T'], dtype: 'float32' },
+} as const;
+
+
+/** Decoding step inputs: one new token per row at its position, the key mask over S, and each layer's cache. */
+export function decodeInputs(cfg: TransformerConfig): { idx: Tensor; pos: Tensor; keyMask: Tensor; past: LayerCache[] } {
+  const K = kvHeads(cfg);
+  const D = headSize(cfg);
+  const past = Array.from({ length: cfg.nLayer }, (_, l) => ({
+    k: input(`past.${l}.k`, ['B', K, 'P', D]),
+    v: input(`past.${l}.v`, ['B', K, 'P', D]),
+  }));
+  return { idx: input('idx', ['B', 1], 'int64'), pos: input('pos', ['B', 1], 'int64'), keyMask: input('key_mask', ['B', 'P+1']), past };
+}

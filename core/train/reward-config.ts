@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/** The reward model (reranker) trainer: Bradley-Terry over (problem, passing, failing) pairs (TRL's RewardConfig, plus hard negatives). */
+export const rewardConfigSchema = z
+  .object({
+    steps: z.number().int().positive().default(150).describe('optimizer steps (fixed in steps, never in time)'),
+    batchPairs: z.number().int().positive().default(32).describe('pairs per step (each pair is two sequences)'),
+    lr: z.number().positive().default(5e-4).describe('peak learning rate'),
+    minLr: z.number().nonnegative().default(5e-5).describe('learning rate at the end of the cosine decay'),
+    warmupSteps: z.number().int().nonnegative().default(10).describe('linear warm-up steps'),
+    weightDecay: z.number().nonnegative().default(0.1).describe('AdamW weight decay (matrices only)'),
+    clipNorm: z.number().positive().default(1).describe('clip the global gradient norm to this'),
+    seed: z.number().int().nonnegative().default(0).describe('pair sampling and data order'),
+    maxLength: z.number().int().positive().default(256).describe('longest sequence (prompt + completion) in tokens; longer ones are cut'),
+    hardNegativeWeight: z.number().min(1).default(2).describe('loss weight of pairs whose failing candidate is a mined hard negative (1: no up-weighting)'),
+    margin: z.number().nonnegative().default(0).describe('Bradley-Terry margin: the passing candidate must win by this much (loss -log sigmoid(r+ - r- - margin))'),
+    centerRewardsCoefficient: z
+      .number()
+      .nonnegative()
+      .default(0.01)
+      .describe("TRL's center_rewards_coefficient: adds c * mean((r+ + r-)^2) so rewards stay centred on zero (0: off)"),
+    maxPairsPerProblem: z.number().int().positive().default(16).describe('pairs drawn per problem at most, so problems with many candidates do not dominate'),
+    init: z
+      .enum(['generator', 'scratch'])
+      .default('generator')
+      .describe('start the reranker from the SFT generator (its backbone, a new reward head) or from fresh weights'),
+  })
+  .strict();
+
+export type RewardConfig = z.output<typeof rewardConfigSchema>;
+export type RewardConfigInput = z.input<typeof rewardConfigSchema>;

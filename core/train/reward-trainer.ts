@@ -1,0 +1,190 @@
+/**
+ * The reward model (the reranker): a transformer whose reward head reads one score at the last token of
+ * bos + prompt + completion + eos, trained with the Bradley-Terry loss so a problem's passing candidates score
+ * above its failing ones. Held-out metrics are pairwise accuracy (what the loss optimises) and ROC-AUC.
+ */
+import { existsSync } from 'node:fs';
+import { warmupCosine } from '../engine/adamw';
+import { loadCheckpoint, saveCheckpoint } from '../engine/checkpoint';
+import type { Engine } from '../engine/engine';
+import type { HostTensor } from '../engine/protocol';
+import { Trainer, type ParamSpec } from '../engine/trainer';
+import { pairwiseAccuracy, rocAuc } from '../loop/metrics/ranking';
+import { type ModelRef, modelOfTrainer, rewardProgram } from '../models/programs';
+import { type SpecialIds, type TextTokenizer, specialIds } from '../models/tokenizers';
+import { type Head, type TransformerConfig, bradleyTerryInputs, bradleyTerryLoss, transformerParams } from '../models/transformer';
+import { EpochOrder, f32, padRight } from './batches';
+import { type JudgedCandidate, type Pair, effectivePass } from './pairs';
+import { type RewardConfig, type RewardConfigInput, rewardConfigSchema } from './reward-config';
+
+export interface Progress {
+  done: number;
+  total: number;
+  loss?: number;
+}
+
+/** What the reranker reads: the problem's prompt and one candidate completion. */
+export interface ScoredText {
+  prompt: string;
+  completion: string;
+}
+
+/** bos + prompt + completion + eos, cut to maxLength with the eos kept last (the score is read there). */
+export function rewardTokens(tokenizer: TextTokenizer, special: SpecialIds, item: ScoredText, maxLength: number): number[] {
+  const body = [special.bos, ...tokenizer.encode(item.prompt), ...tokenizer.encode(item.completion)];
+  return [...body.slice(0, maxLength - 1), special.eos];
+}
+
+/**
+ * Scores many candidates with a reward model, in batches of similar length (sorted, so padding stays small);
+ * scores come back in the order given.
+ */
+export async function scoreCandidates(
+  engine: Engine,
+  model: ModelRef,
+  tokenizer: TextTokenizer,
+  items: readonly ScoredText[],
+  options: { batchSize?: number; maxLength?: number; onProgress?: (p: Progress) => void } = {},
+): Promise<number[]> {
+  const special = specialIds(tokenizer);
+  const maxLength = Math.min(options.maxLength ?? model.config.maxSeqLen, model.config.maxSeqLen);
+  const batchSize = options.batchSize ?? 64;
+  const rows = items.map((item) => rewardTokens(tokenizer, special, item, maxLength));
+  const order = rows.map((_, i) => i).sort((a, b) => rows[a]!.length - rows[b]!.length || a - b);
+  const scores = new Array<number>(items.length).fill(0);
+  const program = rewardProgram(model);
+  for (let i = 0; i < order.length; i += batchSize) {
+    const chunk = order.slice(i, i + batchSize);
+    const { ids, mask } = padRight(chunk.map((j) => rows[j]!), special.pad);
+    const out = await engine.run(program, { feeds: { ...model.feeds, idx: ids, mask }, fetch: ['score'] });
+    const s = out.score!.data as Float32Array;
+    chunk.forEach((j, k) => (scores[j] = s[k]!));
+    options.onProgress?.({ done: Math.min(i + batchSize, order.length), total: order.length });
+  }
+  return scores;
+}
+
+export interface RewardModelInit {
+  config: TransformerConfig;
+  /** Backbone weights to start from (config.init 'generator': the SFT generator's); the reward head starts at 0. */
+  tensors?: Record<string, HostTensor>;
+}
+
+export interface HeldoutCandidate extends JudgedCandidate, ScoredText {}
+
+export interface RewardMetrics {
+  steps: number;
+  pairs: number;
+  /** Mean loss over the last 10% of steps. */
+  trainLoss: number;
+  losses: number[];
+  pairsPerSecond: number;
+  seconds: number;
+  /** On held-out problems' candidates (when given): null where a class is missing. */
+  heldoutPairwiseAccuracy: number | null;
+  heldoutAuc: number | null;
+}
+
+export interface RewardResult {
+  trainer: Trainer;
+  model: ModelRef;
+  specs: Record<string, ParamSpec>;
+  metrics: RewardMetrics;
+  /** Held-out candidates' scores, in the order given. */
+  heldoutScores: number[];
+}
+
+/**
+ * Trains the reranker on pairs of candidate ids; `texts` maps each id to its prompt and completion.
+ * Deterministic given config.seed; `checkpoint` as in trainSft (saved at the end, resumed when it exists).
+ */
+export async function trainRewardModel(
+  engine: Engine,
+  init: RewardModelInit,
+  tokenizer: TextTokenizer,
+  texts: ReadonlyMap<string, ScoredText>,
+  pairs: readonly Pair[],
+  configInput: RewardConfigInput | RewardConfig,
+  options: { onProgress?: (p: Progress) => void; checkpoint?: string; heldout?: readonly HeldoutCandidate[] } = {},
+): Promise<RewardResult> {
+  const config = rewardConfigSchema.parse(configInput);
+  const special = specialIds(tokenizer);
+  const cfg = init.config;
+  if (pairs.length === 0) throw new Error('reward model: no pairs (no problem has both a passing and a failing candidate)');
+  const maxLength = Math.min(config.maxLength, cfg.maxSeqLen);
+  const tokens = new Map<string, number[]>();
+  const tokensOf = (id: string): number[] => {
+    let t = tokens.get(id);
+    if (!t) {
+      const text = texts.get(id);
+      if (!text) throw new Error(`reward model: pair names candidate '${id}', which has no text`);
+      t = rewardTokens(tokenizer, special, text, maxLength);
+      tokens.set(id, t);
+    }
+    return t;
+  };
+
+  const heads: Head[] = ['reward'];
+  const specs = transformerParams(cfg, heads, config.seed);
+  if (init.tensors && config.init === 'generator') {
+    for (const [name, s] of Object.entries(specs)) {
+      const t = init.tensors[name];
+      if (t && !name.startsWith('reward_head.')) s.init = (t.data as Float32Array).slice();
+    }
+  }
+  const trainer = await Trainer.create(engine, {
+    params: specs,
+    inputs: bradleyTerryInputs,
+    loss: (p, x) => bradleyTerryLoss(cfg, p, x, config.centerRewardsCoefficient),
+    optimizer: { weightDecay: config.weightDecay, clipNorm: config.clipNorm },
+  });
+  if (options.checkpoint && existsSync(options.checkpoint)) await loadCheckpoint(options.checkpoint, trainer);
+
+  const order = new EpochOrder(pairs.length, config.seed);
+  const losses: number[] = [];
+  const started = performance.now();
+  for (let step = trainer.stepCount; step < config.steps; step++) {
+    const batch = order.batch(step, Math.min(config.batchPairs, pairs.length)).map((i) => pairs[i]!);
+    const chosen = padRight(batch.map((p) => tokensOf(p.chosen)), special.pad);
+    const rejected = padRight(batch.map((p) => tokensOf(p.rejected)), special.pad);
+    const feeds = {
+      chosen: chosen.ids,
+      chosenMask: chosen.mask,
+      rejected: rejected.ids,
+      rejectedMask: rejected.mask,
+      weight: f32(batch.map((p) => p.weight), [batch.length]),
+      margin: f32(batch.map(() => config.margin), [batch.length]),
+    };
+    const lr = warmupCosine(step + 1, { peak: config.lr, min: config.minLr, warmup: config.warmupSteps, total: config.steps });
+    const { loss } = await trainer.trainStep(feeds, lr);
+    losses.push(loss);
+    options.onProgress?.({ done: step + 1, total: config.steps, loss });
+  }
+  if (options.checkpoint) await saveCheckpoint(options.checkpoint, trainer, undefined, { config: JSON.stringify(cfg), trainer: 'reward' });
+  const seconds = (performance.now() - started) / 1000;
+  const shapes = Object.fromEntries(Object.entries(specs).map(([n, s]) => [n, s.shape]));
+  const model = modelOfTrainer(trainer, cfg, heads, shapes);
+
+  const heldout = options.heldout ?? [];
+  const heldoutScores = heldout.length ? await scoreCandidates(engine, model, tokenizer, heldout, { maxLength }) : [];
+  const scored = heldout.map((c, i) => ({ taskId: c.taskId, score: heldoutScores[i]!, passed: effectivePass(c) }));
+  const byTask = new Map<string, typeof scored>();
+  for (const s of scored) byTask.set(s.taskId, [...(byTask.get(s.taskId) ?? []), s]);
+  const tail = losses.slice(-Math.max(1, Math.floor(losses.length / 10)));
+  return {
+    trainer,
+    model,
+    specs,
+    heldoutScores,
+    metrics: {
+      steps: config.steps,
+      pairs: pairs.length,
+      trainLoss: tail.length ? tail.reduce((a, b) => a + b, 0) / tail.length : NaN,
+      losses,
+      pairsPerSecond: seconds > 0 ? (losses.length * Math.min(config.batchPairs, pairs.length)) / seconds : 0,
+      seconds,
+      heldoutPairwiseAccuracy: pairwiseAccuracy([...byTask.values()]),
+      heldoutAuc: rocAuc(scored),
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { Engine } from '../../../core/engine/engine';
+import { logitsProgram, rewardProgram, uploadModel } from '../../../core/models/programs';
+import { sampleTokens, samplingConfigSchema } from '../../../core/models/sampling';
+import { specialIds } from '../../../core/models/tokenizers';
+import { type TransformerConfigInput, transformerConfig } from '../../../core/models/transformer';
+import { initialWeights, tinyTokenizer } from './model-fixture';
+
+let engine: Engine;
+beforeAll(async () => {
+  engine = await Engine.start();
+});
+afterAll(async () => {
+  await engine.close();
+});
+
+const tokenizer = tinyTokenizer();
+const special = specialIds(tokenizer);
+
+const variants: Record<string, TransformerConfigInput> = {
+  llama: { arch: 'llama', nLayer: 2, nHead: 4, nEmbd: 32, maxSeqLen: 64 },
+  'qwen2 (GQA, qkv bias)': { arch: 'qwen2', nLayer: 2, nHead: 4, nKvHead: 2, nEmbd: 32, maxSeqLen: 64, tieEmbeddings: false },
+  gpt2: { arch: 'gpt2', nLayer: 2, nHead: 2, nEmbd: 32, maxSeqLen: 64 },
+};
+
+function logSoftmaxAt(row: Float32Array, token: number): number {
+  let max = -Infinity;
+  for (const v of row) max = Math.max(max, v);
+  let z = 0;
+  for (const v of row) z += Math.exp(v - max);
+  return row[token]! - max - Math.log(z);
+}
+
+for (const [name, input] of Object.entries(variants)) {
+  test(`${name}: left-padded batched KV-cache sampling gives the log-probs of a full forward pass`, async () => {
+    const cfg = transformerConfig({ ...input, vocabSize: tokenizer.vocabSize });
+    const model = await uploadModel(engine, cfg, ['lm'], initialWeights(cfg, ['lm'], 3, 0.05));
+    const prompts = [[special.bos, ...tokenizer.encode('def add(a, b):\n')], [special.bos, ...tokenizer.encode('def f(xs):\n    return [x')]];
+    const config = samplingConfigSchema.parse({ n: 2, temperature: 0, maxNewTokens: 6, seed: 1 });
+    const samples = await sampleTokens(engine, model, tokenizer, special, prompts, config);
+    expect(samples.map((s) => [s.prompt, s.sample])).toEqual([[0, 0], [0, 1], [1, 0], [1, 1]]);
+    let worst = 0;
+    for (const s of samples) {
+      const seq = [...prompts[s.prompt]!, ...s.tokens];
+      const out = await engine.run(logitsProgram(model), {
+        feeds: { ...model.feeds, idx: { dtype: 'int64', dims: [1, seq.length], data: BigInt64Array.from(seq, BigInt) } },
+        fetch: ['logits'],
+      });
+      const logits = out.logits!.data as Float32Array;
+      const V = cfg.vocabSize;
+      s.tokens.forEach((tok, i) => {
+        const t = prompts[s.prompt]!.length - 1 + i;
+        worst = Math.max(worst, Math.abs(logSoftmaxAt(logits.subarray(t * V, (t + 1) * V), tok) - s.logprobs[i]!));
+      });
+    }
+    console.log(`${name}: max |log-prob difference| cached vs full ${worst.toExponential(2)}`);
+    expect(worst).toBeLessThan(1e-4);
+  });
+}
+
+test('the reward is read at the last real token: right padding changes nothing', async () => {
+  const cfg = transformerConfig({ ...variants.llama, vocabSize: tokenizer.vocabSize });
+  const model = await uploadModel(engine, cfg, ['reward'], initialWeights(cfg, ['reward'], 4, 0.05));
+  const a = tokenizer.encode('def add(a, b):\n    return a + b\n');
+  const b = a.slice(0, 5);
+  const T = a.length;
+  const idx = [...a, ...b, ...new Array<number>(T - b.length).fill(special.pad)];
+  const mask = [...a.map(() => 1), ...b.map(() => 1), ...new Array<number>(T - b.length).fill(0)];
+  const run = async (rows: number[], m: number[], n: number): Promise<Float32Array> =>
+    (
+      await engine.run(rewardProgram(model), {
+        feeds: { ...model.feeds, idx: { dtype: 'int64', dims: [n, rows.length / n], data: BigInt64Array.from(rows, BigInt) }, mask: { dtype: 'float32', dims: [n, m.length / n], data: Float32Array.from(m) } },
+        fetch: ['score'],
+      })
+    ).score!.data as Float32Array;
+  const both = await run(idx, mask, 2);
+  const alone = await run(b, b.map(() => 1), 1);
+  expect(Math.abs(both[1]! - alone[0]!)).toBeLessThan(1e-5);
+  expect(Math.abs(both[0]! - both[1]!)).toBeGreaterThan(1e-6);
+});
+
+test('sampling is reproducible and respects stop sequences, top-k and the token budget', async () => {
+  const cfg = transformerConfig({ ...variants.llama, vocabSize: tokenizer.vocabSize });
+  const model = await uploadModel(engine, cfg, ['lm'], initialWeights(cfg, ['lm'], 5, 0.5));
+  const prompts = [[special.bos, ...tokenizer.encode('def add(a, b):\n')]];
+  const config = samplingConfigSchema.parse({ n: 6, temperature: 1.5, topK: 40, maxNewTokens: 12, stop: ['\n'], seed: 9 });
+  const one = await sampleTokens(engine, model, tokenizer, special, prompts, config);
+  const two = await sampleTokens(engine, model, tokenizer, special, prompts, config);
+  expect(two).toEqual(one);
+  const other = await sampleTokens(engine, model, tokenizer, special, prompts, { ...config, seed: 10 });
+  expect(other.map((s) => s.tokens)).not.toEqual(one.map((s) => s.tokens));
+  for (const s of one) {
+    expect(s.tokens.length).toBeLessThanOrEqual(12);
+    expect(s.tokens.length).toBe(s.logprobs.length);
+    expect(s.text.includes('\n')).toBe(false);
+    if (s.finish === 'length') expect(s.tokens.length).toBe(12);
+  }
+});

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { Engine } from '../../../core/engine/engine';
+import { trainTokenizer } from '../../../core/models/tokenizers';
+import { transformerConfig } from '../../../core/models/transformer';
+import { buildPairs, type JudgedCandidate } from '../../../core/train/pairs';
+import { type HeldoutCandidate, scoreCandidates, trainRewardModel } from '../../../core/train/reward-trainer';
+
+let engine: Engine;
+beforeAll(async () => {
+  engine = await Engine.start();
+});
+afterAll(async () => {
+  await engine.close();
+});
+
+// Problems "add k": a passing candidate adds k, failing ones subtract it or add another constant (near misses).
+const problem = (k: number): string => `def add_${k}(x):\n`;
+const candidates = (k: number): { completion: string; passed: boolean }[] => [
+  { completion: `    return x + ${k}\n`, passed: true },
+  { completion: `    return ${k} + x\n`, passed: true },
+  { completion: `    return x - ${k}\n`, passed: false },
+  { completion: `    return x * ${k}\n`, passed: false },
+];
+const tokenizer = trainTokenizer(
+  [1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((k) => [problem(k), ...candidates(k).map((c) => c.completion)]),
+  { vocabSize: 300 },
+);
+const cfg = transformerConfig({ nLayer: 2, nHead: 2, nEmbd: 32, maxSeqLen: 32, vocabSize: tokenizer.vocabSize });
+
+function judged(ks: number[], prefix: string): { list: (JudgedCandidate & HeldoutCandidate)[] } {
+  return {
+    list: ks.flatMap((k) =>
+      candidates(k).map((c, i) => ({ id: `${prefix}${k}.${i}`, taskId: `add${k}`, passed: c.passed, prompt: problem(k), completion: c.completion })),
+    ),
+  };
+}
+
+test('Bradley-Terry training separates passing from failing candidates on held-out problems', async () => {
+  const train = judged([1, 2, 3, 4, 5, 6], 't').list;
+  const heldout = judged([7, 8, 9], 'h').list;
+  const pairs = buildPairs(train, { maxPairsPerProblem: 4, hardNegativeWeight: 2, seed: 0 });
+  const texts = new Map(train.map((c) => [c.id, { prompt: c.prompt, completion: c.completion }]));
+  const seen: number[] = [];
+  const rm = await trainRewardModel(engine, { config: cfg }, tokenizer, texts, pairs, { steps: 60, batchPairs: 8, lr: 3e-3, init: 'scratch' }, {
+    heldout,
+    onProgress: (p) => seen.push(p.done),
+  });
+  expect(seen).toHaveLength(60);
+  const { losses } = rm.metrics;
+  console.log(`reward model: loss ${losses[0]!.toFixed(3)} -> ${rm.metrics.trainLoss.toFixed(3)}, held-out pairwise ${rm.metrics.heldoutPairwiseAccuracy}, AUC ${rm.metrics.heldoutAuc}`);
+  expect(losses[0]!).toBeCloseTo(Math.log(2), 2); // a zero reward head: sigmoid(0) for every pair
+  expect(rm.metrics.trainLoss).toBeLessThan(0.2);
+  expect(rm.metrics.heldoutPairwiseAccuracy!).toBeGreaterThan(0.9);
+  expect(rm.metrics.heldoutAuc!).toBeGreaterThan(0.9);
+  // scoreCandidates gives the same scores in any order and batch size
+  const again = await scoreCandidates(engine, rm.model, tokenizer, [...heldout].reverse(), { batchSize: 3 });
+  again.reverse().forEach((s, i) => expect(Math.abs(s - rm.heldoutScores[i]!)).toBeLessThan(1e-5));
+});
+
+test('at a zero reward head the loss is -log sigmoid(-margin) whatever the pair weights', async () => {
+  const train = judged([1, 2, 3], 't').list.map((c) => ({ ...c, hardNegative: c.completion.includes('*') }));
+  const texts = new Map(train.map((c) => [c.id, { prompt: c.prompt, completion: c.completion }]));
+  const run = async (hardNegativeWeight: number, margin: number): Promise<number> => {
+    const pairs = buildPairs(train, { maxPairsPerProblem: 4, hardNegativeWeight, seed: 0 });
+    const rm = await trainRewardModel(engine, { config: cfg }, tokenizer, texts, pairs, { steps: 1, batchPairs: 12, lr: 1e-9, init: 'scratch', margin, centerRewardsCoefficient: 0 });
+    return rm.metrics.losses[0]!;
+  };
+  // With the reward head at zero every pair's loss is -log sigmoid(-margin): weights do not change the mean...
+  expect(await run(5, 0)).toBeCloseTo(Math.log(2), 5);
+  // ...and the margin moves it to -log sigmoid(-1) = 1.3133.
+  expect(await run(1, 1)).toBeCloseTo(1.3133, 3);
+});
