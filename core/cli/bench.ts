@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { benchEngine } from '../../test/bench/engine';
+import { registerModelsBench } from './bench-models';
 import { registerSandboxBench } from './bench-sandbox';
 
 /**
@@ -21,5 +22,6 @@ export function registerBench(program: Command): Command {
       else for (const [k, v] of Object.entries(result)) if (typeof v !== 'object' || v === null) console.log(`${k}: ${v}`);
     });
   registerSandboxBench(bench);
+  registerModelsBench(bench);
   return bench;
 }

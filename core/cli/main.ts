@@ -4,6 +4,7 @@ import { appVersion } from '../host/app-version';
 import { registerBench } from './bench';
 import { registerData } from './data-default-set';
 import { registerExec } from './exec';
+import { registerScore } from './score';
 import { serve } from './serve';
 
 function parsePort(value: string): number {
@@ -31,6 +32,7 @@ program
 
 registerBench(program);
 registerExec(program);
+registerScore(program);
 registerData(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
