@@ -39,12 +39,15 @@ function rlimitArgs(job: SandboxJob): string[] {
   return args;
 }
 
-/** The fallback's rlimits through the POSIX shell (no prlimit on macOS); RLIMIT_NPROC is left out: it is per user. */
+/**
+ * The fallback's rlimits through the POSIX shell (no prlimit on macOS); RLIMIT_NPROC is left out: it is per user.
+ * A limit the shell can't set (macOS has no `ulimit -v`) is skipped rather than failing every program.
+ */
 function shellUlimits(job: SandboxJob): string {
   const l = job.limits;
   const parts = [`ulimit -t ${cpuSeconds(l)}`, `ulimit -f ${Math.floor(l.fileSizeBytes / 512)}`, `ulimit -n ${l.openFiles}`];
   if (job.addressSpaceLimit) parts.push(`ulimit -v ${Math.floor((job.addressSpaceBytes ?? l.memoryBytes) / 1024)}`);
-  return parts.join(' && ');
+  return parts.map((p) => `${p} 2>/dev/null;`).join(' ');
 }
 
 function writeHostFiles(dir: string, files: SandboxFile[], owner: { uid?: number; gid?: number }): void {
@@ -119,7 +122,7 @@ export async function runDirect(job: SandboxJob, options: DirectOptions): Promis
       ];
     } else {
       command = '/bin/sh';
-      args = ['-c', `${shellUlimits(job)} && exec "$@"`, 'sh', ...job.argv];
+      args = ['-c', `${shellUlimits(job)} exec "$@"`, 'sh', ...job.argv];
       env.HOME = hostDir!;
       env.TMPDIR = hostDir!;
     }
