@@ -6,7 +6,7 @@
  * The candidate set is fixed and built from the public data (../shared/data): canonical solutions and broken
  * variants of them (boolean return values swapped, a syntax error) where a set has solutions (HumanEval and MBPP
  * for Python, HumanEval-X for C++, Java, JavaScript, Go, Rust, and HumanEval-X's JavaScript for TypeScript, which
- * accepts it); for the languages with prompts only (MultiPL-E's C#, PHP, Bash, Lua, Ruby) the hand-written
+ * accepts it); C++ adds MultiPL-E's prompts with `return {};` and with a syntax error; for the languages with prompts only (MultiPL-E's C#, PHP, Bash, Lua, Ruby) the hand-written
  * completions of the dataset tests plus, per problem, a body returning a default value (runs, usually fails) and a
  * syntax error. Endless loops are left out: a Timeout costs the same wall time either way. The set interleaves
  * kinds, so any prefix (--candidates N) is mixed too; every program is distinct, so no cache answers.
@@ -105,6 +105,17 @@ export function benchCandidates(dataDir: string, language: ProblemLanguage, n: n
       if (changed !== null) kinds[1]?.push({ problem, completion: changed });
       kinds[2]?.push({ problem, completion: syntaxError(solution) });
     }
+  }
+  // MultiPL-E's C++ (the RewardRanker paper's set; its prompts include bits/stdc++.h) has no solutions: its prompts
+  // with a value-initialised return (`return {};`, valid for every return type there) and with a syntax error.
+  if (language === 'cpp') {
+    const valueInit: Candidate[] = [];
+    const broken: Candidate[] = [];
+    for (const problem of loadProblems(join(dataDir, 'multipl-e/humaneval-cpp.jsonl'))) {
+      valueInit.push({ problem, completion: '    return {};\n' });
+      broken.push({ problem, completion: syntaxError('    return {};\n') });
+    }
+    kinds.push(valueInit, broken);
   }
   const short = PROMPT_SETS[language];
   if (short) {

@@ -41,8 +41,9 @@ const goVersion = (() => {
 })();
 
 function compileEnv(cache: string, vendored: boolean): Record<string, string> {
-  // No cgo: a build then never runs a C compiler on candidate-controlled flags.
-  const env: Record<string, string> = { GOCACHE: cache, GOPATH: '/tmp/go', CGO_ENABLED: '0', GOPROXY: 'off' };
+  // cgo stays as MultiPL-E has it (on): the standard library then comes precompiled from GOROOT, and a build with
+  // cgo runs gcc inside the same sandbox as any other compile step.
+  const env: Record<string, string> = { GOCACHE: cache, GOPATH: '/tmp/go', GOPROXY: 'off' };
   if (vendored) env['GOFLAGS'] = '-mod=vendor';
   return env;
 }
@@ -50,10 +51,10 @@ function compileEnv(cache: string, vendored: boolean): Record<string, string> {
 /**
  * A Go build cache filled once, in a sandbox, from our own sample programs (never a candidate's), and then given
  * read-only to every candidate's build: `go test` only reads it (writes fail quietly), so no candidate can poison
- * it for the next, and each build skips recompiling the standard packages, testify and the test main.
+ * it for the next, and each build skips recompiling testify, the test main's dependencies and vet's facts.
  */
 async function prewarmedCache(vendor: { path: string; hash: string } | null): Promise<string | null> {
-  const name = `go-cache-${await goVersion()}-${vendor ? vendor.hash : 'std'}`;
+  const name = `go-cache-${await goVersion()}-cgo-${vendor ? vendor.hash : 'std'}`;
   const imports = [...STD_IMPORTS, ...(vendor ? [TESTIFY] : [])].map((p) => `_ "${p}"`).join('\n');
   const sample = `package main\n\nimport (\n${imports}\n)\n\nfunc TestSample(t *testing.T) {}\n`.replace('_ "testing"', '"testing"');
   try {
