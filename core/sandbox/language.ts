@@ -2,28 +2,31 @@
  * How a language plugs into the sandbox. One small module per language in core/sandbox/languages/<id>.ts exports
  * a `Language` object; core/sandbox/languages/index.ts lists them. The runner drives every language the same way:
  *
- *   1. prepare(program, context)   in-process, pure: the whole assembled program (core/data builds it the way the benchmark's
- *                         own evaluator does) -> the source files to put in the sandbox's temp dir (Main.java,
- *                         main_test.go + go.mod, ...). An in-process transpiler runs here (TypeScript via esbuild);
- *                         it may answer a SyntaxError without running anything.
- *   2. compile?(limits)   optional, runs isolated like any program, under DEFAULT_COMPILE_LIMITS: the command and the
- *                         files to `collect` (the artifact). Its outcome is classified by compile.classify (default:
- *                         non-zero exit = SyntaxError, the way MultiPL-E counts compile errors). The artifact is
- *                         cached by language + program text, so the same program compiles once; the run step gets
- *                         the collected files instead of the sources.
- *   3. run(limits)        the command that runs the program (interpreter or artifact). Runtimes that break under
- *                         RLIMIT_AS (memory: 'runtime') must put limits.memoryBytes into their own flag here (JVM
- *                         -Xmx, GOMEMLIMIT, node --max-old-space-size); 'address-space' ones get RLIMIT_AS.
- *   4. classify(outcome, context)  OK / Exception / SyntaxError / MemoryLimit from exit code and stderr, matching
- *                         MultiPL-E's evaluation/src/eval_<lang>.py. The runner itself decides Timeout, OutputLimit
- *                         and SandboxError before asking, so classify only sees programs that ended on their own.
+ *   1. prepare(program, context): in-process, pure. The whole assembled program (core/data builds it the way the
+ *      benchmark's own evaluator does) -> the source files for the sandbox's temp dir (Main.java, main_test.go +
+ *      go.mod, ...). An in-process transpiler runs here (TypeScript via esbuild); it may answer a SyntaxError
+ *      without running anything.
+ *   2. compile?.command(limits, context): optional (null: no compile for this context). Runs isolated like any
+ *      program, under DEFAULT_COMPILE_LIMITS, and names the files to `collect` (the artifact). Classified by
+ *      compile.classify (default: non-zero exit = SyntaxError, the way MultiPL-E counts compile errors). The
+ *      artifact is cached by language + program + context, so a program compiles once; the run step gets the
+ *      collected files instead of the sources.
+ *   3. run(limits, context): the command that runs the program. Runtimes that break under RLIMIT_AS (memory:
+ *      'runtime') put limits.memoryBytes into their own flag here (JVM -Xmx, GOMEMLIMIT, node
+ *      --max-old-space-size); 'address-space' ones get RLIMIT_AS. It may also name a faster warm path that keeps the
+ *      same semantics: `inlinePython` (run in a fork of the supervisor) or a `zygote` (fork a preloaded interpreter).
+ *   4. classify(outcome, context): OK / Exception / SyntaxError / MemoryLimit from exit code and output, matching
+ *      MultiPL-E's evaluation/src/eval_<lang>.py. The runner itself decides Timeout, OutputLimit, SandboxError (and
+ *      MemoryLimit when the sandbox killed the program for memory) before asking.
  *
- * The context says whose evaluator's rules apply (MultiPL-E's or CodeGeeX's for HumanEval-X) and which extra
- * libraries to link; it is part of the cache key. `smoke` holds two tiny whole programs for `exec --self-check`.
- * Availability: `executables` are looked up on the host (absolute paths or names on PATH); if one is missing the
- * language is reported unavailable naming `debianPackages`, and its candidates get no verdict (never a failure).
+ * The context says whose evaluator's rules apply (MultiPL-E's or CodeGeeX's for HumanEval-X), which extra
+ * libraries to link, where the problem set's support files are, and whether this is the baseline (warm: false);
+ * all of it is part of the cache keys. `smoke` holds two tiny whole programs for `exec --self-check`.
+ * Availability: `executables` are looked up on the host (absolute paths, or names on the sandbox's PATH); if one is
+ * missing the language is reported unavailable naming `debianPackages`, and its candidates get a SandboxError
+ * (ours), never a failure.
  * Warm workers: every language runs in a pool worker's long-lived sandbox (a fresh process per candidate, the temp
- * dir and all processes wiped between candidates); Python additionally runs inline in a fork of the supervisor.
+ * dir and all other processes wiped between candidates).
  */
 import type { Limits } from './limits';
 import type { RawOutcome, SandboxFile, ZygoteSpec } from './isolation/types';
