@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { Engine } from '../engine/engine';
 import { SandboxRunner } from '../sandbox/runner';
 import { insertProblems } from '../store/loop-records';
 import { openStore, type Db } from '../store/open-store';
@@ -34,6 +35,7 @@ export async function iterate(options: IterateOptions): Promise<RunRow> {
   const sandbox = new SandboxRunner({ jobs: 2 });
   const log = options.onLog ?? (() => {});
   const signal = options.signal ?? new AbortController().signal;
+  let engine: Promise<Engine> | null = null;
   try {
     const run = openRun(db, options);
     const runDir = join(options.workspace, 'runs', run.name);
@@ -49,6 +51,7 @@ export async function iterate(options: IterateOptions): Promise<RunRow> {
         iteration,
         runDir,
         sandbox,
+        engine: () => (engine ??= Engine.start()),
         progress: (update) => options.onProgress?.(index, update),
         log,
         signal,
@@ -79,6 +82,7 @@ export async function iterate(options: IterateOptions): Promise<RunRow> {
     }
     return run;
   } finally {
+    if (engine) await (await engine).close();
     await sandbox.close();
     db.close();
   }

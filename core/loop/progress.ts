@@ -14,7 +14,6 @@ export interface ProgressUpdate {
  */
 export class ProgressMeter {
   private done = 0;
-  private readonly started = performance.now();
   private lastReport = -Infinity;
 
   constructor(
@@ -22,6 +21,7 @@ export class ProgressMeter {
     readonly total: number,
     private readonly sink: (update: ProgressUpdate) => void,
     private readonly intervalMs = 1000,
+    private readonly started = performance.now(),
   ) {}
 
   tick(count = 1): void {
@@ -52,4 +52,16 @@ function formatSeconds(s: number): string {
   if (s < 60) return `${Math.ceil(s)}s`;
   const m = Math.floor(s / 60);
   return m < 60 ? `${m}m${String(Math.ceil(s % 60)).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+/** Adapts a trainer's or sampler's cumulative `{done, total}` callbacks to a meter (created at the first one). */
+export function meterCallback(stage: string, sink: (update: ProgressUpdate) => void): (p: { done: number; total: number }) => void {
+  let meter: ProgressMeter | null = null;
+  let reported = 0;
+  const started = performance.now();
+  return ({ done, total }) => {
+    meter ??= new ProgressMeter(stage, total, sink, 1000, started);
+    meter.tick(done - reported);
+    reported = done;
+  };
 }

@@ -1,7 +1,23 @@
 import { z } from 'zod';
 import { loadConfigFile } from '../config/config-file';
+import { defaultModels } from '../models/default-config';
+import { samplingConfigSchema } from '../models/sampling';
+import { transformerConfigSchema } from '../models/transformer';
+import { rewardConfigSchema } from '../train/reward-config';
+import { sftConfigSchema } from '../train/sft-config';
 import { executeConfigSchema } from './stages/execute';
 import { mineConfigSchema } from './stages/mine';
+
+/**
+ * A section whose defaults are the embedded default's values rather than its schema's: what a user writes is laid
+ * over them key by key, and the schema (strict) still refuses unknown keys.
+ */
+function over<S extends z.ZodType>(schema: S, defaults: z.input<S> & object) {
+  return z.preprocess((value) => {
+    if (value === undefined) return defaults;
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? { ...defaults, ...value } : value;
+  }, schema);
+}
 
 /**
  * A run's whole configuration: one JSON-with-comments file, every field with a default and a help text, so the
@@ -29,6 +45,17 @@ export const runConfigSchema = z
       })
       .strict()
       .prefault({}),
+    tokenizer: z
+      .object({
+        vocabSize: z.number().int().min(259).max(65_536).default(defaultModels.tokenizerVocab).describe('BPE vocabulary of a from-scratch model'),
+      })
+      .strict()
+      .prefault({}),
+    generator: over(transformerConfigSchema, defaultModels.generator).describe('the generator (policy) model'),
+    reranker: over(transformerConfigSchema, defaultModels.reranker).describe('the reranker (reward model)'),
+    sft: over(sftConfigSchema, defaultModels.sft).describe('supervised fine-tuning of the generator (iteration 0)'),
+    sampling: over(samplingConfigSchema, defaultModels.sampling).describe('how the generator samples candidates'),
+    reward: over(rewardConfigSchema, defaultModels.reward).describe('reranker training (Bradley-Terry with hard negatives)'),
     generate: z
       .object({
         candidatesFile: z
@@ -36,6 +63,19 @@ export const runConfigSchema = z
           .nullable()
           .default(null)
           .describe('take candidates from this JSONL ({task_id, completion} per line) instead of sampling them'),
+        trainProblems: z
+          .number()
+          .int()
+          .min(1)
+          .default(240)
+          .describe('training problems sampled per iteration (a different seeded draw each iteration), for reranker pairs'),
+        heldoutProblems: z
+          .number()
+          .int()
+          .min(1)
+          .nullable()
+          .default(null)
+          .describe('held-out problems sampled per iteration for evaluation; null: all of them'),
       })
       .strict()
       .prefault({}),

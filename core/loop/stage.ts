@@ -1,3 +1,4 @@
+import type { Engine } from '../engine/engine';
 import type { SandboxRunner } from '../sandbox/runner';
 import type { Db } from '../store/open-store';
 import type { IterationRow, RunRow } from '../store/runs';
@@ -11,6 +12,8 @@ export interface StageContext {
   /** The workspace folder of this run: checkpoints and artifacts live below it. */
   runDir: string;
   sandbox: SandboxRunner;
+  /** The training engine, started on first use (stages that only execute never start it). */
+  engine: () => Promise<Engine>;
   progress: (update: ProgressUpdate) => void;
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
   signal: AbortSignal;

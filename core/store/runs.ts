@@ -69,6 +69,10 @@ export function setIterationStatus(db: Db, iterationId: number, status: Iteratio
   ).run(status, time, status, time, metrics === undefined ? null : JSON.stringify(metrics), iterationId);
 }
 
+export function setIterationMetrics(db: Db, iterationId: number, metrics: unknown): void {
+  db.prepare('UPDATE iterations SET metrics_json = ? WHERE id = ?').run(JSON.stringify(metrics), iterationId);
+}
+
 export function stagesOf(db: Db, iterationId: number): StageRow[] {
   const rows = db
     .prepare('SELECT stage, status, started_at, finished_at, output_json, error FROM stages WHERE iteration_id = ? ORDER BY finished_at')

@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { iterate, storeFile } from '../loop/pipeline';
+import { formatProgress } from '../loop/progress';
+import { loadRunConfig } from '../loop/run-config';
+import { iterationStages } from '../loop/stages/index';
+import { formatStatus, runStatus } from '../loop/status';
+import { openStore } from '../store/open-store';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`'${value}' is not a whole number >= 1`);
+  return n;
+}
+
+/** `iterate` and `status`: run the self-training loop headless, and see where a run stands. */
+export function registerLoop(program: Command): void {
+  program
+    .command('iterate')
+    .description('run self-training iterations (resumes where the last run stopped)')
+    .option('--workspace <dir>', 'where the run store and checkpoints live', 'workspace')
+    .option('--config <file>', 'run config (JSON with comments); default: the embedded default')
+    .option('--iterations <n>', 'iterations to reach (overrides the config)', positiveInt)
+    .option('--run <name>', 'the run to start or resume', 'default')
+    .action(async (opts: { workspace: string; config?: string; iterations?: number; run: string }) => {
+      const workspace = resolve(opts.workspace);
+      const loaded = loadRunConfig(opts.config ? resolve(opts.config) : null);
+      const config = opts.iterations ? { ...loaded, iterations: opts.iterations } : loaded;
+      const started = performance.now();
+      const controller = new AbortController();
+      process.once('SIGINT', () => {
+        console.error('\nstopping after the current step (the run resumes with the same command)');
+        controller.abort();
+      });
+      await iterate({
+        workspace,
+        config,
+        stages: iterationStages,
+        runName: opts.run,
+        signal: controller.signal,
+        onStage: (iteration, stage, state) => {
+          if (state !== 'done') console.error(`[iteration ${iteration}] ${stage}${state === 'skipped' ? ' (done earlier)' : ''}`);
+        },
+        onProgress: (iteration, update) => console.error(`[iteration ${iteration}]   ${formatProgress(update)}`),
+        onLog: (level, message) => console.error(`[${level}] ${message}`),
+      });
+      const db = openStore(storeFile(workspace));
+      try {
+        console.log(formatStatus(runStatus(db, opts.run, iterationStages)!));
+      } finally {
+        db.close();
+      }
+      console.log(`\nfinished in ${((performance.now() - started) / 1000).toFixed(0)} s. See the run in the app: npx rewardranker serve --workspace ${opts.workspace}`);
+    });
+
+  program
+    .command('status')
+    .description('where a run stands: each iteration, its stage and its metrics')
+    .option('--workspace <dir>', 'where the run store lives', 'workspace')
+    .option('--run <name>', 'the run', 'default')
+    .option('--json', 'print JSON')
+    .action((opts: { workspace: string; run: string; json?: boolean }) => {
+      const file = storeFile(resolve(opts.workspace));
+      if (!existsSync(file)) throw new Error(`${file}: no run store here (start one with \`rewardranker iterate\`)`);
+      const db = openStore(file);
+      try {
+        const status = runStatus(db, opts.run, iterationStages);
+        if (!status) throw new Error(`${file}: no run named '${opts.run}'`);
+        console.log(opts.json ? JSON.stringify(status, null, 2) : formatStatus(status));
+      } finally {
+        db.close();
+      }
+    });
+}

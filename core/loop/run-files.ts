@@ -1,0 +1,11 @@
+import { join } from 'node:path';
+
+/** Where a run keeps its files, below <workspace>/runs/<name>: one place that names them all. */
+export const runFiles = {
+  tokenizer: (runDir: string) => join(runDir, 'tokenizer.json'),
+  /** The SFT trainer's own state (optimizer included), so a killed SFT resumes mid-way. */
+  sftState: (runDir: string) => join(runDir, 'sft-state.safetensors'),
+  generator: (runDir: string) => join(runDir, 'generator.safetensors'),
+  rerankerState: (runDir: string, iteration: number) => join(runDir, `iteration-${iteration}`, 'reranker-state.safetensors'),
+  reranker: (runDir: string, iteration: number) => join(runDir, `iteration-${iteration}`, 'reranker.safetensors'),
+};

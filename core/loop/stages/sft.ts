@@ -1,0 +1,36 @@
+import { problemSchema, type Problem } from '../../data/problem';
+import { saveModel } from '../../models/checkpoint';
+import { TextTokenizer } from '../../models/tokenizers';
+import { trainSft } from '../../train/sft-trainer';
+import { insertCheckpoint, latestCheckpoint, listProblems } from '../../store/loop-records';
+import { meterCallback } from '../progress';
+import { runFiles } from '../run-files';
+import { stageSeed } from '../seeds';
+import type { Stage } from '../stage';
+
+/** sft (iteration 0): the generator learns prompt -> reference solution; held-out loss says how well it generalises. */
+export const sftStage: Stage = {
+  name: 'sft',
+  runsIn: (iteration) => iteration === 0,
+  async run(ctx, config) {
+    const tokenizerFile = latestCheckpoint(ctx.db, ctx.run.id, 'tokenizer')!.path;
+    const tokenizer = TextTokenizer.load(tokenizerFile);
+    const train: Problem[] = [];
+    const heldout: Problem[] = [];
+    for (const p of listProblems(ctx.db, ctx.run.id)) (p.split === 'train' ? train : heldout).push(problemSchema.parse(p.data));
+
+    const engine = await ctx.engine();
+    const result = await trainSft(engine, { config: config.generator }, tokenizer, { train, heldout }, { ...config.sft, seed: stageSeed(config.seed, 0, 'sft', config.sft.seed) }, {
+      checkpoint: runFiles.sftState(ctx.runDir),
+      onProgress: meterCallback('sft', ctx.progress),
+    });
+    const file = runFiles.generator(ctx.runDir);
+    saveModel(file, { config: config.generator, heads: ['lm'], tensors: await result.trainer.parameters() });
+    const { losses: _losses, ...metrics } = result.metrics;
+    ctx.log('info', `sft: train loss ${metrics.trainLoss.toFixed(3)}, held-out loss ${metrics.heldoutLoss?.toFixed(3) ?? 'n/a'}`);
+    return {
+      write: () => void insertCheckpoint(ctx.db, { runId: ctx.run.id, iterationId: ctx.iteration.id, kind: 'generator', path: file, parentId: null, meta: metrics }),
+      output: metrics,
+    };
+  },
+};

@@ -1,0 +1,93 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { loadModel, saveModel } from '../../models/checkpoint';
+import { TextTokenizer } from '../../models/tokenizers';
+import { buildPairs, type JudgedCandidate } from '../../train/pairs';
+import { trainRewardModel, type HeldoutCandidate } from '../../train/reward-trainer';
+import type { ScoredText } from '../../train/reward-trainer';
+import {
+  insertCheckpoint,
+  insertScores,
+  latestCheckpoint,
+  listCandidates,
+  listMined,
+  listProblems,
+} from '../../store/loop-records';
+import { listIterations } from '../../store/runs';
+import { meterCallback } from '../progress';
+import { rerankerText } from '../reranker-texts';
+import { runFiles } from '../run-files';
+import { stageSeed } from '../seeds';
+import type { Stage } from '../stage';
+import { verdictsOf } from '../verdicts';
+
+/**
+ * train-reranker: Bradley-Terry on (passing, failing) pairs of the training problems' candidates from every
+ * iteration so far, each judged by execution unless a person labelled it, pairs whose failing side was mined as a
+ * hard negative up-weighted. Starts from the SFT generator's backbone each time, so an iteration's reranker depends
+ * only on the data, not on the path. The held-out candidates are scored by it for the evaluation.
+ */
+export const trainRerankerStage: Stage = {
+  name: 'train-reranker',
+  async run(ctx, config) {
+    const problems = new Map(listProblems(ctx.db, ctx.run.id).map((p) => [p.id, p]));
+    const texts = new Map<string, ScoredText>();
+    const judged: JudgedCandidate[] = [];
+    const heldout: HeldoutCandidate[] = [];
+    const heldoutIds: number[] = [];
+    for (const iteration of listIterations(ctx.db, ctx.run.id).filter((i) => i.index <= ctx.iteration.index)) {
+      const verdicts = verdictsOf(ctx.db, ctx.run.id, iteration.id);
+      const hard = new Set(listMined(ctx.db, iteration.id, 'hard-negative').map((m) => m.candidateId));
+      for (const candidate of listCandidates(ctx.db, iteration.id)) {
+        const verdict = verdicts.get(candidate.id);
+        const problem = problems.get(candidate.problemId)!;
+        if (!verdict) continue;
+        const item = { id: String(candidate.id), taskId: problem.taskId, passed: verdict.passed, hardNegative: hard.has(candidate.id) };
+        const text = rerankerText(problems, candidate);
+        if (problem.split === 'train') {
+          judged.push(item);
+          texts.set(item.id, text);
+        } else if (iteration.id === ctx.iteration.id) {
+          heldout.push({ ...item, ...text });
+          heldoutIds.push(candidate.id);
+        }
+      }
+    }
+    const seed = stageSeed(config.seed, ctx.iteration.index, 'reward', config.reward.seed);
+    const pairs = buildPairs(judged, { maxPairsPerProblem: config.reward.maxPairsPerProblem, hardNegativeWeight: config.reward.hardNegativeWeight, seed });
+    if (pairs.length === 0) {
+      throw new Error('train-reranker: no training problem has both a passing and a failing candidate yet (sample more, or at a higher temperature)');
+    }
+
+    const tokenizer = TextTokenizer.load(latestCheckpoint(ctx.db, ctx.run.id, 'tokenizer')!.path);
+    const generator = loadModel(latestCheckpoint(ctx.db, ctx.run.id, 'generator')!.path);
+    const engine = await ctx.engine();
+    const stateFile = runFiles.rerankerState(ctx.runDir, ctx.iteration.index);
+    mkdirSync(dirname(stateFile), { recursive: true });
+    const result = await trainRewardModel(engine, { config: config.reranker, tensors: generator.tensors }, tokenizer, texts, pairs, { ...config.reward, seed }, {
+      checkpoint: stateFile,
+      heldout,
+      onProgress: meterCallback('train-reranker', ctx.progress),
+    });
+    const file = runFiles.reranker(ctx.runDir, ctx.iteration.index);
+    saveModel(file, { config: config.reranker, heads: ['reward'], tensors: await result.trainer.parameters() });
+    const previous = latestCheckpoint(ctx.db, ctx.run.id, 'reranker');
+    const { losses: _losses, ...metrics } = result.metrics;
+    const hardPairs = pairs.filter((p) => p.weight > 1).length;
+    ctx.log('info', `train-reranker: ${pairs.length} pairs (${hardPairs} with a hard negative), held-out AUC ${metrics.heldoutAuc?.toFixed(3) ?? 'n/a'}`);
+    return {
+      write: () => {
+        const checkpointId = insertCheckpoint(ctx.db, {
+          runId: ctx.run.id,
+          iterationId: ctx.iteration.id,
+          kind: 'reranker',
+          path: file,
+          parentId: previous?.id ?? null,
+          meta: metrics,
+        });
+        insertScores(ctx.db, checkpointId, heldoutIds.map((candidateId, i) => ({ candidateId, score: result.heldoutScores[i]! })));
+      },
+      output: { ...metrics, hardNegativePairs: hardPairs },
+    };
+  },
+};
