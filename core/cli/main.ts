@@ -5,6 +5,7 @@ import { registerBench } from './bench';
 import { registerData } from './data-default-set';
 import { registerExec } from './exec';
 import { registerScore } from './score';
+import { registerLoop } from './iterate';
 import { serve } from './serve';
 
 function parsePort(value: string): number {
@@ -34,6 +35,7 @@ registerBench(program);
 registerExec(program);
 registerScore(program);
 registerData(program);
+registerLoop(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`rewardranker: ${err instanceof Error ? err.message : String(err)}`);
