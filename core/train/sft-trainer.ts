@@ -5,11 +5,12 @@
 import { existsSync } from 'node:fs';
 import { loadCheckpoint, saveCheckpoint } from '../engine/checkpoint';
 import type { Engine } from '../engine/engine';
-import type { HostTensor } from '../engine/protocol';
+import { withLora } from '../engine/lora';
+import type { Feed, HostTensor } from '../engine/protocol';
 import { Trainer, type ParamSpec } from '../engine/trainer';
 import { warmupCosine } from '../engine/adamw';
 import type { Problem } from '../data/problem';
-import { type ModelRef, modelOfTrainer } from '../models/programs';
+import { type ModelRef, modelOfTrainer, uploadModel } from '../models/programs';
 import { promptTokens } from '../models/sampling';
 import { type SpecialIds, type TextTokenizer, specialIds } from '../models/tokenizers';
 import { type Head, type TransformerConfig, lmLoss, lmLossInputs, transformerParams } from '../models/transformer';
@@ -56,6 +57,11 @@ export interface SftModelInit {
   config: TransformerConfig;
   /** Start from these weights (e.g. an imported model); default: fresh weights drawn from the config's seed. */
   tensors?: Record<string, HostTensor>;
+  /**
+   * Train low-rank adapters instead of every weight: the base stays frozen (an initializer of the training
+   * programs, uploaded once for sampling). Targets default to every attention q and v projection.
+   */
+  lora?: { rank: number; targets?: string[] };
 }
 
 export interface SftResult {
@@ -115,13 +121,20 @@ export async function trainSft(
   if (train.length === 0) throw new Error('SFT: no training problem has a reference solution');
 
   const heads: Head[] = ['lm'];
-  const specs = transformerParams(cfg, heads, config.seed);
+  let specs = transformerParams(cfg, heads, config.seed);
   if (init.tensors) {
     for (const [name, s] of Object.entries(specs)) {
       const t = init.tensors[name];
       if (!t) throw new Error(`SFT: the initial weights have no tensor '${name}'`);
       s.init = t.data as Float32Array;
     }
+  }
+  let frozenFeeds: Record<string, Feed> = {};
+  if (init.lora) {
+    const targets = init.lora.targets ?? Object.keys(specs).filter((n) => /\.(q_proj|v_proj)\.weight$|\.c_attn\.weight$/.test(n));
+    const base = Object.fromEntries(Object.entries(specs).map(([n, s]) => [n, { dtype: 'float32' as const, dims: s.shape, data: s.init }]));
+    specs = withLora(specs, targets, init.lora.rank, config.seed);
+    frozenFeeds = (await uploadModel(engine, cfg, heads, base)).feeds;
   }
   const trainer = await Trainer.create(engine, {
     params: specs,
@@ -155,7 +168,7 @@ export async function trainSft(
   return {
     trainer,
     specs,
-    model: modelOfTrainer(trainer, cfg, heads, Object.fromEntries(Object.entries(specs).map(([n, s]) => [n, s.shape]))),
+    model: modelOfTrainer(trainer, cfg, heads, Object.fromEntries(Object.entries(specs).map(([n, s]) => [n, s.shape])), frozenFeeds),
     metrics: {
       steps: config.steps,
       trainLoss: tail.length ? tail.reduce((a, b) => a + b, 0) / tail.length : NaN,
