@@ -8,7 +8,7 @@
  * throws the sandbox away (RawOutcome.supervisorLost). Kept as a string so the bundled CLI carries it.
  */
 export const SUPERVISOR_PY = String.raw`
-import base64, errno, json, os, resource, select, signal, sys, time, traceback, types
+import atexit, base64, errno, json, os, resource, select, signal, sys, time, traceback, types
 # Imported once here so inline Python candidates start warm.
 import builtins, collections, copy, decimal, fractions, functools, hashlib, heapq, bisect, itertools, math
 import operator, random, re, statistics, string, typing, unittest, datetime
@@ -166,6 +166,16 @@ def run_inline(path):
         except BaseException:
             pass
         code = 1
+    # What the interpreter does on its way out: wait for non-daemon threads, then run atexit functions.
+    if 'threading' in sys.modules:
+        try:
+            sys.modules['threading']._shutdown()
+        except BaseException:
+            pass
+    try:
+        atexit._run_exitfuncs()
+    except BaseException:
+        pass
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

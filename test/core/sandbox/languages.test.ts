@@ -96,6 +96,12 @@ describe('each language: correct, wrong, syntax error, endless loop', () => {
       );
       expect(draws[0]!.stdout.text).not.toBe(draws[1]!.stdout.text);
       expect(draws[0]!.stdout.text).toMatch(/ \['main\.py'\] __main__\n$/);
+      // As a fresh interpreter does on exit: non-daemon threads finish, then atexit functions run.
+      const exit = await one.run({
+        language: 'python',
+        program: 'import atexit, threading, time\natexit.register(lambda: print("atexit"))\nthreading.Thread(target=lambda: (time.sleep(0.2), print("thread"))).start()\n',
+      });
+      expect(exit.stdout.text).toBe('thread\natexit\n');
     } finally {
       await one.close();
     }
