@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppInfoSchema } from './app-info';
 import { LogLineSchema } from './log-line';
+import { loopEvents, loopMethods } from './loop';
 import { sandboxExecute, SandboxProgressSchema } from './sandbox';
 
 /**
@@ -18,12 +19,14 @@ export const methods = {
     result: z.array(LogLineSchema),
   },
   'sandbox.execute': sandboxExecute,
+  ...loopMethods,
 } as const;
 
 /** Events the core pushes to every connected client. */
 export const events = {
   log: LogLineSchema,
   'sandbox.progress': SandboxProgressSchema,
+  ...loopEvents,
 } as const;
 
 export type MethodName = keyof typeof methods;

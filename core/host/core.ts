@@ -5,6 +5,7 @@ import type { EventMessage, Outcome } from '../api/wire';
 import { collectAppInfo } from './app-info';
 import type { CoreOptions } from './core-options';
 import { LogBus } from './log-bus';
+import { LoopService } from './loop-service';
 import { SandboxService } from './sandbox-service';
 
 /**
@@ -14,14 +15,34 @@ import { SandboxService } from './sandbox-service';
 export class Core implements Transport {
   readonly log = new LogBus();
   readonly sandbox = new SandboxService();
+  readonly loop: LoopService;
   private readonly eventListeners = new Set<(event: EventMessage) => void>();
   private readonly dispatch: (method: string, params: unknown) => Promise<Outcome>;
 
   constructor(readonly options: CoreOptions) {
+    this.loop = new LoopService(options.workspace, {
+      progress: (payload) => this.emit('loop.progress', payload),
+      stage: (payload) => this.emit('loop.stage', payload),
+      state: (payload) => this.emit('loop.state', payload),
+      log: (level, message) => this.log.write(level, 'loop', message),
+    });
+    const loop = this.loop;
     const handlers: Handlers = {
       'app.info': () => collectAppInfo(options),
       'logs.recent': ({ limit }) => this.log.recent(limit),
       'sandbox.execute': (params) => this.sandbox.execute(params, (progress) => this.emit('sandbox.progress', progress)),
+      'runs.list': () => loop.runsList(),
+      'runs.status': (params) => loop.runsStatus(params),
+      'iterations.metrics': (params) => loop.iterationMetrics(params),
+      'problems.list': (params) => loop.problemsList(params),
+      'candidates.byProblem': (params) => loop.candidatesByProblem(params),
+      'mined.list': (params) => loop.minedList(params),
+      'labels.put': (params) => loop.putLabel(params),
+      'labels.list': (params) => loop.labels(params),
+      'loop.start': (params) => loop.start(params),
+      'loop.cancel': () => loop.cancel(),
+      'loop.state': () => loop.state(),
+      'store.query': (params) => loop.query(params),
     };
     this.dispatch = createDispatcher(handlers);
     this.log.subscribe((line) => this.emit('log', line));

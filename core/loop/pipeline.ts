@@ -57,7 +57,7 @@ export async function iterate(options: IterateOptions): Promise<RunRow> {
         signal,
       };
       for (const stage of options.stages) {
-        if (stage.runsIn && !stage.runsIn(index)) continue;
+        if (stage.runsIn && !stage.runsIn(index, options.config)) continue;
         if (finished.has(stage.name)) {
           options.onStage?.(index, stage.name, 'skipped');
           continue;

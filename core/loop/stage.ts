@@ -31,7 +31,7 @@ export interface StageOutcome {
 
 export interface Stage {
   name: string;
-  /** Whether this stage runs in this iteration (iteration 0's tokenizer and SFT run once). */
-  runsIn?: (iterationIndex: number) => boolean;
+  /** Whether this stage runs in this iteration of this run (iteration 0's tokenizer and SFT run once). */
+  runsIn?: (iterationIndex: number, config: RunConfig) => boolean;
   run(ctx: StageContext, config: RunConfig): Promise<StageOutcome>;
 }

@@ -2,6 +2,7 @@ import { listMined } from '../store/loop-records';
 import type { Db } from '../store/open-store';
 import { findRun, listIterations, stagesOf } from '../store/runs';
 import type { IterationMetrics } from './iteration-metrics';
+import type { RunConfig } from './run-config';
 import type { Stage } from './stage';
 
 export interface IterationStatus {
@@ -36,7 +37,7 @@ export function runStatus(db: Db, runName: string, stages: readonly Stage[]): Ru
       const records = stagesOf(db, iteration.id);
       const done = new Set(records.filter((r) => r.status === 'done').map((r) => r.stage));
       const failed = records.find((r) => r.status === 'failed' && !done.has(r.stage)) ?? null;
-      const applicable = stages.filter((s) => !s.runsIn || s.runsIn(iteration.index)).map((s) => s.name);
+      const applicable = stages.filter((s) => !s.runsIn || s.runsIn(iteration.index, run.config as RunConfig)).map((s) => s.name);
       const next = applicable.find((name) => !done.has(name)) ?? null;
       const m = iteration.metrics as Partial<IterationMetrics> | null;
       return {

@@ -11,7 +11,8 @@ import type { Stage } from '../stage';
 /** sft (iteration 0): the generator learns prompt -> reference solution; held-out loss says how well it generalises. */
 export const sftStage: Stage = {
   name: 'sft',
-  runsIn: (iteration) => iteration === 0,
+  // Without sampling and without a generator-initialised reranker, nothing needs a generator.
+  runsIn: (iteration, config) => iteration === 0 && !(config.generate.candidatesFile !== null && config.reward.init === 'scratch'),
   async run(ctx, config) {
     const tokenizerFile = latestCheckpoint(ctx.db, ctx.run.id, 'tokenizer')!.path;
     const tokenizer = TextTokenizer.load(tokenizerFile);

@@ -60,11 +60,11 @@ export const trainRerankerStage: Stage = {
     }
 
     const tokenizer = TextTokenizer.load(latestCheckpoint(ctx.db, ctx.run.id, 'tokenizer')!.path);
-    const generator = loadModel(latestCheckpoint(ctx.db, ctx.run.id, 'generator')!.path);
+    const generator = config.reward.init === 'generator' ? loadModel(latestCheckpoint(ctx.db, ctx.run.id, 'generator')!.path) : null;
     const engine = await ctx.engine();
     const stateFile = runFiles.rerankerState(ctx.runDir, ctx.iteration.index);
     mkdirSync(dirname(stateFile), { recursive: true });
-    const result = await trainRewardModel(engine, { config: config.reranker, tensors: generator.tensors }, tokenizer, texts, pairs, { ...config.reward, seed }, {
+    const result = await trainRewardModel(engine, { config: config.reranker, ...(generator ? { tensors: generator.tensors } : {}) }, tokenizer, texts, pairs, { ...config.reward, seed }, {
       checkpoint: stateFile,
       heldout,
       onProgress: meterCallback('train-reranker', ctx.progress),

@@ -1,28 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadProblems } from '../../../core/data/load';
-import { embeddedDefaultSet } from '../../../core/loop/problem-set';
 import { storeFile } from '../../../core/loop/pipeline';
 import { openStore } from '../../../core/store/open-store';
 import { bundleEntry } from '../../support/bundle-entry';
-
-/** Canonical solutions and, for each, a near miss (its first digit changed): real passes and real failures. */
-function writeCandidates(): string {
-  const problems = loadProblems(embeddedDefaultSet, 'normalized');
-  const pick = [...problems.filter((p) => p.task_id.startsWith('train/')).slice(0, 12), ...problems.filter((p) => p.task_id.startsWith('heldout/')).slice(0, 6)];
-  const lines = pick.flatMap((p, i) => {
-    const good = p.canonical_solution!;
-    const bad = /\d/.test(good) ? good.replace(/\d/, (d) => String((Number(d) + 1) % 10)) : good.replace('return ', 'return not ');
-    const endless = i % 6 === 0 ? [{ task_id: p.task_id, completion: '    while True:\n        pass\n' }] : [];
-    return [{ task_id: p.task_id, completion: good }, { task_id: p.task_id, completion: bad }, ...endless];
-  });
-  const file = join(mkdtempSync(join(tmpdir(), 'rr-cands-')), 'candidates.jsonl');
-  writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
-  return file;
-}
+import { writeDefaultSetCandidates } from '../../support/default-set-candidates';
 
 /** What the store holds after the run, minus times: the figures that must not depend on a crash. */
 function snapshot(workspace: string): unknown {
@@ -51,7 +35,7 @@ describe('the loop pipeline', () => {
 
   beforeAll(async () => {
     child = await bundleEntry('test/core/loop/pipeline-child.ts');
-    candidates = writeCandidates();
+    candidates = writeDefaultSetCandidates();
   });
 
   const run = (workspace: string, killAt?: string) =>

@@ -1,0 +1,165 @@
+import { z } from 'zod';
+
+/** The loop's part of the contract: runs, iterations and their metrics, candidates, mining results, labels. */
+
+const RunRef = z.object({ run: z.string().min(1).max(200).default('default') }).strict();
+const IterationRef = z.object({ run: z.string().min(1).max(200).default('default'), iteration: z.number().int().min(0) }).strict();
+
+const SelectionMetricsSchema = z.object({
+  problems: z.number(),
+  candidates: z.number(),
+  rerank_pass1: z.number(),
+  random_pass1: z.number(),
+  oracle_passn: z.number(),
+  gap_closed: z.number().nullable(),
+  pass_at_k: z.record(z.string(), z.number()),
+  reranker_auc: z.number().nullable(),
+  pairwise_accuracy: z.number().nullable(),
+});
+
+export const IterationMetricsSchema = SelectionMetricsSchema.extend({
+  hard_negatives: z.number(),
+  hard_negative_rate: z.number().nullable(),
+  disputed: z.number(),
+  histogram: z.object({ edges: z.array(z.number()), passing: z.array(z.number()), failing: z.array(z.number()) }),
+  per_language: z.record(z.string(), SelectionMetricsSchema),
+});
+
+export const IterationStatusSchema = z.object({
+  index: z.number().int(),
+  stage: z.string().nullable(),
+  status: z.string(),
+  error: z.string().nullable(),
+  metrics: z.object({
+    rerank_pass1: z.number().nullable(),
+    random_pass1: z.number().nullable(),
+    oracle_passn: z.number().nullable(),
+    gap_closed: z.number().nullable(),
+    reranker_auc: z.number().nullable(),
+    hard_negatives: z.number(),
+    disputed: z.number(),
+  }),
+});
+
+export const RunStatusSchema = z.object({ run: z.string(), iterations: z.array(IterationStatusSchema) });
+
+export const LabelVerdictSchema = z.enum(['pass', 'fail', 'unsure']);
+
+export const LabelSchema = z.object({
+  id: z.number().int(),
+  candidateId: z.number().int(),
+  verdict: LabelVerdictSchema,
+  note: z.string(),
+  author: z.string(),
+  createdAt: z.string(),
+});
+
+export const CandidateViewSchema = z.object({
+  candidateId: z.number().int(),
+  problemId: z.number().int(),
+  taskId: z.string(),
+  sampleIdx: z.number().int(),
+  code: z.string(),
+  /** The score by the iteration's own reranker (held-out) or the reranker that scored it (training); null: none yet. */
+  score: z.number().nullable(),
+  passed: z.boolean().nullable(),
+  verdictSource: z.enum(['execution', 'label']).nullable(),
+  status: z.string().nullable(),
+  testsPassed: z.number().nullable(),
+  testsTotal: z.number().nullable(),
+  stderr: z.string(),
+  hardNegative: z.boolean(),
+  /** Why a person should look, when mining disputed it. */
+  disputeReasons: z.array(z.object({ kind: z.string(), detail: z.string() })),
+});
+export type CandidateView = z.infer<typeof CandidateViewSchema>;
+
+export const ProblemSummarySchema = z.object({
+  problemId: z.number().int(),
+  taskId: z.string(),
+  language: z.string(),
+  split: z.enum(['train', 'heldout']),
+  candidates: z.number().int(),
+  passing: z.number().int(),
+  /** Whether the reranker's top pick passes (null without scores). */
+  pickPasses: z.boolean().nullable(),
+});
+
+export const LoopProgressSchema = z.object({
+  run: z.string(),
+  iteration: z.number().int(),
+  stage: z.string(),
+  done: z.number(),
+  total: z.number(),
+  ratePerS: z.number(),
+  etaS: z.number().nullable(),
+});
+
+export const LoopStageSchema = z.object({
+  run: z.string(),
+  iteration: z.number().int(),
+  stage: z.string(),
+  state: z.enum(['started', 'done', 'skipped']),
+});
+
+export const LoopStateSchema = z.object({
+  running: z.boolean(),
+  run: z.string().nullable(),
+  /** Why the last loop stopped early (failed or cancelled), if it did. */
+  error: z.string().nullable(),
+});
+
+export const loopMethods = {
+  'runs.list': {
+    params: z.object({}).strict(),
+    result: z.array(z.object({ name: z.string(), createdAt: z.string(), iterations: z.number().int() })),
+  },
+  'runs.status': { params: RunRef, result: RunStatusSchema.nullable() },
+  'iterations.metrics': {
+    params: IterationRef,
+    result: z.object({ metrics: IterationMetricsSchema.nullable(), previous: IterationMetricsSchema.nullable() }),
+  },
+  'problems.list': {
+    params: IterationRef.extend({ split: z.enum(['train', 'heldout']).optional() }).strict(),
+    result: z.array(ProblemSummarySchema),
+  },
+  'candidates.byProblem': {
+    params: IterationRef.extend({ problemId: z.number().int() }).strict(),
+    result: z.array(CandidateViewSchema),
+  },
+  'mined.list': {
+    params: IterationRef.extend({ kind: z.enum(['hard-negative', 'disputed']), limit: z.number().int().min(1).max(10_000).default(500) }).strict(),
+    result: z.array(CandidateViewSchema),
+  },
+  'labels.put': {
+    params: z
+      .object({
+        candidateId: z.number().int(),
+        verdict: LabelVerdictSchema,
+        note: z.string().max(10_000).default(''),
+        author: z.string().min(1).max(200).default('you'),
+      })
+      .strict(),
+    result: LabelSchema,
+  },
+  'labels.list': {
+    params: z.object({ candidateId: z.number().int() }).strict(),
+    result: z.array(LabelSchema),
+  },
+  'loop.start': {
+    params: RunRef.extend({ iterations: z.number().int().min(1).max(1000).optional(), configFile: z.string().optional() }).strict(),
+    result: LoopStateSchema,
+  },
+  'loop.cancel': { params: z.object({}).strict(), result: LoopStateSchema },
+  'loop.state': { params: z.object({}).strict(), result: LoopStateSchema },
+  'store.query': {
+    params: z.object({ sql: z.string().min(1).max(100_000), limit: z.number().int().min(1).max(100_000).default(1000) }).strict(),
+    result: z.object({ columns: z.array(z.string()), rows: z.array(z.array(z.unknown())), truncated: z.boolean() }),
+  },
+} as const;
+
+export const loopEvents = {
+  'loop.progress': LoopProgressSchema,
+  'loop.stage': LoopStageSchema,
+  'loop.state': LoopStateSchema,
+} as const;
