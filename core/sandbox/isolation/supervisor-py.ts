@@ -91,8 +91,10 @@ def memory_cap(job):
 
 
 def resident(keep):
+    # Proportional set size: pages a forked child still shares with its parent count once, not once per process.
+    # A process whose smaps we may not read (not dumpable) counts its whole resident size.
     me = os.getpid()
-    pages = 0
+    total = 0
     for name in os.listdir('/proc'):
         if not name.isdigit():
             continue
@@ -100,11 +102,20 @@ def resident(keep):
         if pid in (1, me) or pid in keep:
             continue
         try:
-            with open('/proc/%d/statm' % pid) as fh:
-                pages += int(fh.read().split()[1])
+            with open('/proc/%d/smaps_rollup' % pid) as fh:
+                for line in fh:
+                    if line.startswith('Pss:'):
+                        total += int(line.split()[1]) * 1024
+                        break
+            continue
         except (OSError, ValueError, IndexError):
             pass
-    return pages * PAGE
+        try:
+            with open('/proc/%d/statm' % pid) as fh:
+                total += int(fh.read().split()[1]) * PAGE
+        except (OSError, ValueError, IndexError):
+            pass
+    return total
 
 
 def write_files(files):
@@ -126,6 +137,13 @@ def set_limits(lim, address_space, address_bytes):
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     if address_space:
         resource.setrlimit(resource.RLIMIT_AS, (address_bytes, address_bytes))
+
+
+def set_dumpable(flag):
+    try:
+        _libc.prctl(4, flag, 0, 0, 0)
+    except Exception:
+        pass
 
 
 def run_inline(path):
@@ -197,6 +215,8 @@ def child(job, out_w, err_w):
             signal.signal(sig, signal.SIG_DFL)
         set_limits(job['limits'], job['addressSpaceLimit'], job['addressSpaceBytes'])
         if job.get('inlinePython'):
+            # The supervisor is not dumpable (so no program can ptrace it); its fork, running the program, may be.
+            set_dumpable(1)
             run_inline(os.path.join(WORK, job['inlinePython']))
         env = job['env']
         os.execvpe(job['argv'][0], job['argv'], env)

@@ -1,14 +1,17 @@
 /**
- * The PHP zygote (see SandboxJob.zygote and ruby-zygote.ts): a php-cli that forks (pcntl) a fresh child per
- * program. The child closes the control socket (fd 0, both the STDIN stream and our dup of it), sets its session
+ * The PHP zygote (see SandboxJob.zygote and ruby-zygote.ts): a php-cli, made non-dumpable (FFI prctl) so no
+ * program can ptrace it, that forks (pcntl) a fresh child per program. The child closes the control socket (fd 0, both the STDIN stream and our dup of it), sets its session
  * and rlimits (posix), and the program is then `include`d at global scope, as `php main.php` would run it. All of
  * the zygote's own code lives in one closure, so it leaves no function, class or global variable behind.
  */
 export const PHP_ZYGOTE = String.raw`
 include (function () {
     $ctl = fopen('php://fd/0', 'r+');
-    // Without pcntl and posix there is no zygote: not saying "ready" makes the sandbox exec php per program.
-    if (!function_exists('pcntl_fork') || !function_exists('posix_setrlimit')) exit(1);
+    // Without pcntl, posix and FFI there is no zygote: not saying "ready" makes the sandbox exec php per program.
+    if (!function_exists('pcntl_fork') || !function_exists('posix_setrlimit') || !class_exists('FFI')) exit(1);
+    // Not dumpable: a program (same uid) must not ptrace the zygote or read its memory.
+    $libc = FFI::cdef('int prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5);', 'libc.so.6');
+    if ($libc->prctl(4, 0, 0, 0, 0) !== 0) exit(1);
     fwrite($ctl, "ready\n");
     while (($line = fgets($ctl)) !== false) {
         [$cpu, $fsize, $nofile, $nproc, $as, $main] = explode(' ', rtrim($line, "\n"), 6);
@@ -16,6 +19,7 @@ include (function () {
         $pid = pcntl_fork();
         if ($pid === 0) {
             fclose($ctl);
+            $libc->prctl(4, 1, 0, 0, 0);
             fclose(STDIN);
             fopen('/dev/null', 'r');
             posix_setsid();

@@ -1,5 +1,5 @@
 /**
- * The Ruby zygote (see SandboxJob.zygote): loads test/unit once (MultiPL-E's Ruby tests all require it, and
+ * The Ruby zygote (see SandboxJob.zygote), made non-dumpable so no program can ptrace it: loads test/unit once (MultiPL-E's Ruby tests all require it, and
  * loading it is most of a Ruby start-up), then forks a fresh child per program. The child closes the control
  * channel, sets its own session and rlimits and `load`s the program; test/unit's at_exit hook, inherited from the
  * zygote, runs the program's tests when the child exits, as in a fresh `ruby main.rb`.
@@ -8,6 +8,10 @@
  */
 export const RUBY_ZYGOTE = String.raw`
 require 'test/unit'
+require 'fiddle'
+# Not dumpable: a program (same uid) must not ptrace the zygote or read its memory. Without prctl, no zygote.
+prctl = Fiddle::Function.new(Fiddle.dlopen(nil)['prctl'], [Fiddle::TYPE_INT, Fiddle::TYPE_LONG, Fiddle::TYPE_LONG, Fiddle::TYPE_LONG, Fiddle::TYPE_LONG], Fiddle::TYPE_INT)
+exit!(1) unless prctl.call(4, 0, 0, 0, 0) == 0
 ctl = IO.for_fd(0, 'r+')
 ctl.sync = true
 ctl.write("ready\n")
@@ -16,6 +20,7 @@ while (line = ctl.gets)
   before = Process.times
   pid = fork do
     ctl.close
+    prctl.call(4, 1, 0, 0, 0)
     $stdin.reopen('/dev/null')
     Process.setsid
     Process.setrlimit(:CPU, cpu.to_i, cpu.to_i + 1)

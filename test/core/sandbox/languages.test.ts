@@ -102,6 +102,13 @@ describe('each language: correct, wrong, syntax error, endless loop', () => {
         program: 'import atexit, threading, time\natexit.register(lambda: print("atexit"))\nthreading.Thread(target=lambda: (time.sleep(0.2), print("thread"))).start()\n',
       });
       expect(exit.stdout.text).toBe('thread\natexit\n');
+      // Ruby and PHP programs run in forks of their zygotes (the warm path the tests above exercised).
+      const parents = await Promise.all([
+        one.run({ language: 'ruby', program: 'print File.read("/proc/#{Process.ppid}/comm")\n' }),
+        one.run({ language: 'php', program: '<?php\necho file_get_contents("/proc/" . posix_getppid() . "/comm");\n' }),
+        one.run({ language: 'python', program: 'import os\nprint(open("/proc/%d/comm" % os.getppid()).read(), end="")\n' }),
+      ]);
+      expect(parents.map((r) => r.stdout.text.trim())).toEqual(['ruby', 'php', 'python3']);
     } finally {
       await one.close();
     }
