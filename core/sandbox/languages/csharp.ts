@@ -18,21 +18,27 @@ const MCS_EXE = '/usr/lib/mono/4.5/mcs.exe';
 // MultiPL-E compiles with csc /d:DEBUG -r:System.Numerics.dll; mcs takes the same options.
 const OPTIONS = ['-d:DEBUG', '-r:System.Numerics.dll'];
 
-let server: CompileServer | null = null;
+// mcs compiles one program at a time, so there are two servers (the pool's default of two workers), each request
+// going to the less busy one.
+const servers: { server: CompileServer; busy: number }[] = [];
+const SERVERS = 2;
 
-async function compileServer(): Promise<CompileServer> {
+async function compileServer(): Promise<{ server: CompileServer; busy: number }> {
   const hash = createHash('sha256').update(CSHARP_COMPILE_SERVER).digest('hex').slice(0, 16);
   const dir = await buildOnce(`csharp-compile-server-${hash}`, async (d) => {
     writeFileSync(join(d, 'CompileServer.cs'), CSHARP_COMPILE_SERVER);
     await promisify(execFile)(MCS, [`-r:${MCS_EXE}`, join(d, 'CompileServer.cs'), `-out:${join(d, 'CompileServer.exe')}`]);
   });
-  server ??= new CompileServer({
-    argv: [MONO, join(dir, 'CompileServer.exe')],
-    env: { MONO_PATH: '/usr/lib/mono/4.5' },
-    readOnlyPaths: [],
-    tempDirBytes: 64 * 1024 ** 2,
-  });
-  return server;
+  while (servers.length < SERVERS) {
+    const server = new CompileServer({
+      argv: [MONO, join(dir, 'CompileServer.exe')],
+      env: { MONO_PATH: '/usr/lib/mono/4.5' },
+      readOnlyPaths: [],
+      tempDirBytes: 64 * 1024 ** 2,
+    });
+    servers.push({ server, busy: 0 });
+  }
+  return servers.reduce((a, b) => (b.busy < a.busy ? b : a));
 }
 
 /**
@@ -71,7 +77,13 @@ export const csharp: Language = {
       let reply: string[];
       try {
         const request = [Buffer.from(program).toString('base64'), OPTIONS.join(' ')];
-        reply = await (await compileServer()).request(request, DEFAULT_COMPILE_LIMITS.timeoutMs);
+        const slot = await compileServer();
+        slot.busy++;
+        try {
+          reply = await slot.server.request(request, DEFAULT_COMPILE_LIMITS.timeoutMs);
+        } finally {
+          slot.busy--;
+        }
       } catch (err) {
         if (!(err instanceof CompileTimeout)) throw err;
         return { ok: false, classification: { status: 'Timeout', testsPassed: null, testsTotal: null }, message: err.message };
