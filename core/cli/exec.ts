@@ -73,6 +73,7 @@ export async function exec(options: ExecOptions): Promise<number> {
     })
     .finally(() => runner.close());
   if (tty) process.stderr.write('\n');
+  if (runner.warmUnavailable) console.error(`rewardranker exec: WARNING: no warm sandboxes (${runner.warmUnavailable}); each program ran in a fresh one`);
   results.forEach((result: ExecutionResult, i) => {
     counts.set(result.status, (counts.get(result.status) ?? 0) + 1);
     const request = requests[i]!;

@@ -2,6 +2,7 @@ import { availability, unavailableMessage, type LanguageAvailability } from './a
 import { classifyCompile } from './classify';
 import { capturedFrom } from './isolation/capture';
 import { createIsolation } from './isolation/index';
+import { WARM_START_FAILED } from './isolation/warm-worker';
 import type { Isolation, IsolationCapabilities, RawOutcome, SandboxFile, SandboxJob, SandboxWorker } from './isolation/types';
 import { DEFAULT_CONTEXT, type Language, type ProgramContext } from './language';
 import { LANGUAGES } from './languages/index';
@@ -68,6 +69,8 @@ export class SandboxRunner {
   private readonly waiting: ((slot: { worker: SandboxWorker | null }) => void)[] = [];
   private readonly slots: { worker: SandboxWorker | null }[] = [];
   private closed = false;
+  /** Why warm sandboxes can't start here (then every program runs in a fresh one), or null. */
+  warmUnavailable: string | null = null;
 
   constructor(options: RunnerOptions = {}) {
     this.languages = options.languages ?? LANGUAGES;
@@ -157,9 +160,15 @@ export class SandboxRunner {
   private async runJob(slot: { worker: SandboxWorker | null }, job: SandboxJob): Promise<RawOutcome> {
     // A warm sandbox's tmpfs is sized once, at DEFAULT_LIMITS.tempDirBytes: other sizes get a sandbox of their own.
     const sized = job.limits.tempDirBytes === DEFAULT_LIMITS.tempDirBytes;
-    if (!this.warm || this.closed || !sized) return await this.isolation.runOnce(job);
+    if (!this.warm || this.closed || !sized || this.warmUnavailable) return await this.isolation.runOnce(job);
     slot.worker ??= await this.isolation.openWorker();
-    return await slot.worker.run(job);
+    const outcome = await slot.worker.run(job);
+    if (outcome.sandboxError?.startsWith(WARM_START_FAILED)) {
+      // Warm sandboxes can't start here: every program gets a fresh one instead (slower, never wrong).
+      this.warmUnavailable = outcome.sandboxError;
+      return await this.isolation.runOnce(job);
+    }
+    return outcome;
   }
 
   private async execute(

@@ -22,9 +22,13 @@ try:
     import ctypes
     _libc = ctypes.CDLL(None, use_errno=True)
     _libc.prctl(36, 1, 0, 0, 0)   # PR_SET_CHILD_SUBREAPER: orphans come back to us to be reaped
-    _libc.prctl(4, 0, 0, 0, 0)    # PR_SET_DUMPABLE 0: a candidate (same uid) can't ptrace us or open our fds
-except Exception:
-    pass
+    # PR_SET_DUMPABLE 0: a program (same uid) can't ptrace us, read our memory or open our fds.
+    if _libc.prctl(4, 0, 0, 0, 0) != 0:
+        raise OSError('prctl failed')
+except Exception as e:
+    # Unprotected, a program could tamper with the programs after it: refuse to be a warm sandbox.
+    sys.stderr.write('supervisor: cannot make itself non-dumpable (%s)\n' % e)
+    sys.exit(3)
 
 
 def wipe():

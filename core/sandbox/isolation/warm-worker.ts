@@ -10,6 +10,8 @@ export const SANDBOX_PYTHON = '/usr/bin/python3';
 /** The host waits this much past a job's own timeout before it assumes the supervisor was stopped and kills it. */
 const GRACE_MS = 3000;
 const START_TIMEOUT_MS = 15_000;
+/** How a SandboxError from a warm sandbox that could not start begins (the runner then uses fresh sandboxes). */
+export const WARM_START_FAILED = 'the warm sandbox did not start';
 
 interface WireOutput {
   b64: string;
@@ -91,7 +93,7 @@ export class WarmWorker implements SandboxWorker {
       proc.stdin?.on('error', () => undefined);
       const startTimer = setTimeout(() => {
         proc.kill('SIGKILL');
-        reject(new Error(`the warm sandbox did not start within ${START_TIMEOUT_MS / 1000} s`));
+        reject(new Error(`${WARM_START_FAILED} within ${START_TIMEOUT_MS / 1000} s`));
       }, START_TIMEOUT_MS);
       let ready = false;
       const lines = createInterface({ input: proc.stdout!, crlfDelay: Infinity });
@@ -106,7 +108,7 @@ export class WarmWorker implements SandboxWorker {
       });
       proc.on('error', (err) => {
         clearTimeout(startTimer);
-        reject(new Error(`cannot start ${BWRAP}: ${err.message}`));
+        reject(new Error(`${WARM_START_FAILED}: cannot start ${BWRAP}: ${err.message}`));
       });
       proc.on('close', () => {
         clearTimeout(startTimer);
@@ -114,7 +116,7 @@ export class WarmWorker implements SandboxWorker {
           this.proc = null;
           this.starting = null;
         }
-        if (!ready) reject(new Error(`the warm sandbox exited at start: ${this.stderrTail.trim() || 'no message'}`));
+        if (!ready) reject(new Error(`${WARM_START_FAILED}: ${this.stderrTail.trim() || 'it exited without a message'}`));
         this.onExit();
       });
     });
