@@ -49,6 +49,13 @@ export async function uploadModel(engine: Engine, config: TransformerConfig, hea
   };
 }
 
+/** The model's parameter feeds that a program takes (a head it does not use is not one of its inputs). */
+export function feedsFor(program: Program, model: Pick<ModelRef, 'feeds'>): Record<string, Feed> {
+  const out: Record<string, Feed> = {};
+  for (const i of program.inputs) if (i.name in model.feeds) out[i.name] = model.feeds[i.name]!;
+  return out;
+}
+
 function paramTensors(shapes: Record<string, number[]>): Record<string, Tensor> {
   return Object.fromEntries(Object.entries(shapes).map(([n, s]) => [n, param(n, s)]));
 }

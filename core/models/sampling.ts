@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Engine } from '../engine/engine';
 import type { Feed, HostTensor } from '../engine/protocol';
 import { Rng } from '../engine/rng';
-import { type ModelRef, decodeProgram, prefillProgram } from './programs';
+import { type ModelRef, decodeProgram, feedsFor, prefillProgram } from './programs';
 import type { SpecialIds, TextTokenizer } from './tokenizers';
 
 export const samplingConfigSchema = z
@@ -192,7 +192,7 @@ async function sampleBatch(
   }
   let result = await engine.run(prefill, {
     feeds: {
-      ...model.feeds,
+      ...feedsFor(prefill, model),
       idx: { dtype: 'int64', dims: [B, T], data: idx },
       pos: { dtype: 'int64', dims: [B, T], data: pos },
       key_mask: maskUpTo(T),
@@ -242,7 +242,7 @@ async function sampleBatch(
       }
       result = await engine.run(decode, {
         feeds: {
-          ...model.feeds,
+          ...feedsFor(decode, model),
           ...pastFeeds,
           idx: { dtype: 'int64', dims: [B, 1], data: drawn },
           pos: { dtype: 'int64', dims: [B, 1], data: p },

@@ -10,7 +10,7 @@ import type { Engine } from '../engine/engine';
 import type { HostTensor } from '../engine/protocol';
 import { Trainer, type ParamSpec } from '../engine/trainer';
 import { pairwiseAccuracy, rocAuc } from '../loop/metrics/ranking';
-import { type ModelRef, modelOfTrainer, rewardProgram } from '../models/programs';
+import { type ModelRef, feedsFor, modelOfTrainer, rewardProgram } from '../models/programs';
 import { type SpecialIds, type TextTokenizer, specialIds } from '../models/tokenizers';
 import { type Head, type TransformerConfig, bradleyTerryInputs, bradleyTerryLoss, transformerParams } from '../models/transformer';
 import { EpochOrder, f32, padRight } from './batches';
@@ -56,7 +56,7 @@ export async function scoreCandidates(
   for (let i = 0; i < order.length; i += batchSize) {
     const chunk = order.slice(i, i + batchSize);
     const { ids, mask } = padRight(chunk.map((j) => rows[j]!), special.pad);
-    const out = await engine.run(program, { feeds: { ...model.feeds, idx: ids, mask }, fetch: ['score'] });
+    const out = await engine.run(program, { feeds: { ...feedsFor(program, model), idx: ids, mask }, fetch: ['score'] });
     const s = out.score!.data as Float32Array;
     chunk.forEach((j, k) => (scores[j] = s[k]!));
     options.onProgress?.({ done: Math.min(i + batchSize, order.length), total: order.length });

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { Engine } from '../../../core/engine/engine';
-import { logitsProgram, rewardProgram, uploadModel } from '../../../core/models/programs';
+import { Trainer } from '../../../core/engine/trainer';
+import { feedsFor, logitsProgram, modelOfTrainer, rewardProgram, tokenHeadProgram, uploadModel } from '../../../core/models/programs';
 import { sampleTokens, samplingConfigSchema } from '../../../core/models/sampling';
 import { specialIds } from '../../../core/models/tokenizers';
-import { type TransformerConfigInput, transformerConfig } from '../../../core/models/transformer';
+import { type TransformerConfigInput, prmLoss, prmLossInputs, transformerConfig, transformerParams } from '../../../core/models/transformer';
 import { initialWeights, tinyTokenizer } from './model-fixture';
 
 let engine: Engine;
@@ -95,4 +96,45 @@ test('sampling is reproducible and respects stop sequences, top-k and the token 
     expect(s.text.includes('\n')).toBe(false);
     if (s.finish === 'length') expect(s.tokens.length).toBe(12);
   }
+});
+
+test('the PRM head learns per-line labels at line ends; the value head gives one value per token', async () => {
+  const cfg = transformerConfig({ ...variants.llama, vocabSize: tokenizer.vocabSize });
+  const heads = ['prm', 'value'] as const;
+  const specs = transformerParams(cfg, [...heads], 6);
+  // Line-end labels: a line holding '+' is good (1), one holding '-' is not (0).
+  const programs = ['def add(a, b):\n    c = a + b\n    return c\n', 'def sub(a, b):\n    c = a - b\n    return c\n'];
+  const rows = programs.map((p) => [special.bos, ...tokenizer.encode(p)]);
+  const T = Math.max(...rows.map((r) => r.length));
+  const idx: number[] = [];
+  const labels: number[] = [];
+  const lineMask: number[] = [];
+  rows.forEach((r, b) => {
+    for (let t = 0; t < T; t++) {
+      idx.push(r[t] ?? special.pad);
+      const lineEnd = r[t] === special.lineEnd;
+      lineMask.push(lineEnd && b < 2 ? 1 : 0);
+      labels.push(lineEnd && b === 0 ? 1 : 0);
+    }
+  });
+  const trainer = await Trainer.create(engine, { params: specs, inputs: prmLossInputs, loss: (p, x) => prmLoss(cfg, p, x) });
+  const batch = {
+    idx: { dtype: 'int64' as const, dims: [2, T], data: BigInt64Array.from(idx, BigInt) },
+    labels: { dtype: 'float32' as const, dims: [2, T], data: Float32Array.from(labels) },
+    lineMask: { dtype: 'float32' as const, dims: [2, T], data: Float32Array.from(lineMask) },
+  };
+  const first = await trainer.trainStep(batch, 1e-2);
+  expect(first.loss).toBeCloseTo(Math.log(2), 4); // a zero head: p = 0.5 on every line
+  let last = first.loss;
+  for (let i = 0; i < 30; i++) last = (await trainer.trainStep(batch, 1e-2)).loss;
+  expect(last).toBeLessThan(0.1);
+  const model = modelOfTrainer(trainer, cfg, [...heads], Object.fromEntries(Object.entries(specs).map(([n, s]) => [n, s.shape])));
+  const prm = tokenHeadProgram(model, 'prm');
+  const out = await engine.run(prm, { feeds: { ...feedsFor(prm, model), idx: batch.idx }, fetch: ['values'] });
+  const values = out.values!.data as Float32Array;
+  expect(out.values!.dims).toEqual([2, T]);
+  rows.forEach((r, b) => r.forEach((tok, t) => tok === special.lineEnd && expect(values[b * T + t]! > 0).toBe(b === 0)));
+  const value = tokenHeadProgram(model, 'value');
+  const v = await engine.run(value, { feeds: { ...feedsFor(value, model), idx: batch.idx }, fetch: ['values'] });
+  expect(v.values!.dims).toEqual([2, T]);
 });
