@@ -6,6 +6,7 @@ import { registerData } from './data-default-set';
 import { registerExec } from './exec';
 import { registerScore } from './score';
 import { registerLoop } from './iterate';
+import { registerRunExport } from './run-export';
 import { serve } from './serve';
 
 function parsePort(value: string): number {
@@ -36,6 +37,7 @@ registerExec(program);
 registerScore(program);
 registerData(program);
 registerLoop(program);
+registerRunExport(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`rewardranker: ${err instanceof Error ? err.message : String(err)}`);

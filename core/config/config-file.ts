@@ -72,8 +72,8 @@ function knownKeys(schema: z.ZodType, path: ReadonlyArray<string | number>): str
 }
 
 function shapeOf(schema: unknown): Record<string, unknown> | null {
-  let s = schema as { shape?: unknown; unwrap?: () => unknown; def?: { innerType?: unknown } } | undefined;
-  // Look through optional/default wrappers to the object inside.
-  for (let i = 0; i < 4 && s && !s.shape; i++) s = (s.def?.innerType ?? (s.unwrap ? s.unwrap() : undefined)) as typeof s;
+  let s = schema as { shape?: unknown; unwrap?: () => unknown; def?: { innerType?: unknown; out?: unknown } } | undefined;
+  // Look through optional/default/prefault wrappers and preprocess pipes to the object inside.
+  for (let i = 0; i < 6 && s && !s.shape; i++) s = (s.def?.innerType ?? s.def?.out ?? (s.unwrap ? s.unwrap() : undefined)) as typeof s;
   return s && typeof s.shape === 'object' && s.shape !== null ? (s.shape as Record<string, unknown>) : null;
 }

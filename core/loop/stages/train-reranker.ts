@@ -2,24 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadModel, saveModel } from '../../models/checkpoint';
 import { TextTokenizer } from '../../models/tokenizers';
-import { buildPairs, type JudgedCandidate } from '../../train/pairs';
-import { trainRewardModel, type HeldoutCandidate } from '../../train/reward-trainer';
-import type { ScoredText } from '../../train/reward-trainer';
-import {
-  insertCheckpoint,
-  insertScores,
-  latestCheckpoint,
-  listCandidates,
-  listMined,
-  listProblems,
-} from '../../store/loop-records';
-import { listIterations } from '../../store/runs';
+import { buildPairs } from '../../train/pairs';
+import { trainRewardModel } from '../../train/reward-trainer';
+import { insertCheckpoint, insertScores, latestCheckpoint } from '../../store/loop-records';
 import { meterCallback } from '../progress';
-import { rerankerText } from '../reranker-texts';
 import { runFiles } from '../run-files';
 import { stageSeed } from '../seeds';
 import type { Stage } from '../stage';
-import { verdictsOf } from '../verdicts';
+import { judgedCandidates } from '../training-candidates';
 
 /**
  * train-reranker: Bradley-Terry on (passing, failing) pairs of the training problems' candidates from every
@@ -30,29 +20,7 @@ import { verdictsOf } from '../verdicts';
 export const trainRerankerStage: Stage = {
   name: 'train-reranker',
   async run(ctx, config) {
-    const problems = new Map(listProblems(ctx.db, ctx.run.id).map((p) => [p.id, p]));
-    const texts = new Map<string, ScoredText>();
-    const judged: JudgedCandidate[] = [];
-    const heldout: HeldoutCandidate[] = [];
-    const heldoutIds: number[] = [];
-    for (const iteration of listIterations(ctx.db, ctx.run.id).filter((i) => i.index <= ctx.iteration.index)) {
-      const verdicts = verdictsOf(ctx.db, ctx.run.id, iteration.id);
-      const hard = new Set(listMined(ctx.db, iteration.id, 'hard-negative').map((m) => m.candidateId));
-      for (const candidate of listCandidates(ctx.db, iteration.id)) {
-        const verdict = verdicts.get(candidate.id);
-        const problem = problems.get(candidate.problemId)!;
-        if (!verdict) continue;
-        const item = { id: String(candidate.id), taskId: problem.taskId, passed: verdict.passed, hardNegative: hard.has(candidate.id) };
-        const text = rerankerText(problems, candidate);
-        if (problem.split === 'train') {
-          judged.push(item);
-          texts.set(item.id, text);
-        } else if (iteration.id === ctx.iteration.id) {
-          heldout.push({ ...item, ...text });
-          heldoutIds.push(candidate.id);
-        }
-      }
-    }
+    const { judged, texts, heldout, heldoutIds } = judgedCandidates(ctx.db, ctx.run.id, ctx.iteration.index);
     const seed = stageSeed(config.seed, ctx.iteration.index, 'reward', config.reward.seed);
     const pairs = buildPairs(judged, { maxPairsPerProblem: config.reward.maxPairsPerProblem, hardNegativeWeight: config.reward.hardNegativeWeight, seed });
     if (pairs.length === 0) {
