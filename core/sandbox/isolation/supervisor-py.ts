@@ -122,6 +122,23 @@ def resident(keep):
     return total
 
 
+def remove_sysv_ipc():
+    # The sandbox's IPC namespace outlives a job: remove the shared memory, queues and semaphores it left.
+    for kind, call in (('shm', 'shmctl'), ('msg', 'msgctl'), ('sem', 'semctl')):
+        try:
+            with open('/proc/sysvipc/' + kind) as fh:
+                ids = [int(line.split()[1]) for line in fh.readlines()[1:] if line.strip()]
+        except (OSError, ValueError, IndexError):
+            continue
+        remove = getattr(_libc, call)
+        for ipc_id in ids:
+            # IPC_RMID is 0; semctl takes a semaphore number before it.
+            if kind == 'sem':
+                remove(ipc_id, 0, 0)
+            else:
+                remove(ipc_id, 0, None)
+
+
 def write_files(files):
     for f in files:
         path = os.path.join(WORK, f['path'])
@@ -333,6 +350,7 @@ def finish(job, exit_code, sig, wall, cpu, timed_out, output_limit, out, err, me
                 with open(path, 'rb') as fh:
                     collected.append({'path': rel, 'b64': base64.b64encode(fh.read()).decode()})
     wipe()
+    remove_sysv_ipc()
     return {
         'id': job['id'],
         'exitCode': exit_code,

@@ -85,10 +85,15 @@ describe('each language: correct, wrong, syntax error, endless loop', () => {
         ruby: ['Math.send(:remove_const, :PI)\nMath.const_set(:PI, 3)\nFile.write("left.txt", "x")\n', 'raise "leak" if Math::PI < 3.1 || File.exist?("left.txt")\n'],
         php: ['<?php\nfile_put_contents("left.txt", "x");\nfunction leaked() {}\n', '<?php\nif (file_exists("left.txt") || function_exists("leaked")) exit(1);\n'],
         bash: ['echo x > left.txt\n', '[ ! -e left.txt ]\n'],
+        // SysV shared memory lives in the sandbox's IPC namespace, which outlives a program.
+        'python ': [
+          'import ctypes\nlibc = ctypes.CDLL(None)\nassert libc.shmget(0x5eed, 1 << 20, 0o1600) >= 0\n',
+          'import ctypes\nlibc = ctypes.CDLL(None)\nassert libc.shmget(0x5eed, 0, 0o600) == -1\n',
+        ],
       };
       for (const [language, [first, second]] of Object.entries(leaks)) {
-        const a = await one.run({ language, program: first! });
-        const b = await one.run({ language, program: second! });
+        const a = await one.run({ language: language.trim(), program: first! });
+        const b = await one.run({ language: language.trim(), program: second! });
         expect(`${language}: ${a.status} ${b.status} ${b.detail ?? ''}`).toBe(`${language}: OK OK `);
       }
       const draws = await Promise.all(
