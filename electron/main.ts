@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
 import { contentSecurityPolicy } from '../core/api/security-policy';
@@ -40,7 +40,9 @@ function createWindow(core: WorkerHost): void {
 
 void app.whenReady().then(() => {
   lockDownSession();
-  const workspace = join(app.getPath('userData'), 'workspace');
+  // `npm start -- --workspace DIR` opens that workspace (a run made by `rewardranker iterate`); else the app's own.
+  const flag = process.argv.indexOf('--workspace');
+  const workspace = flag > 0 && process.argv[flag + 1] ? resolve(process.argv[flag + 1]!) : join(app.getPath('userData'), 'workspace');
   const core = new WorkerHost({ mode: 'desktop', workspace, electronVersion: process.versions.electron ?? null });
   createWindow(core);
   app.on('activate', () => {

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The README's main command: installs what is missing, builds, and opens the app (desktop where the Electron
-# binary exists, otherwise web mode with the URL printed).
+# The README's main command: installs what is missing, builds, then runs SFT and self-training iterations on the
+# embedded default (resuming if a previous run was interrupted), prints the metrics and how to open them in the app.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
 npm run --silent build >/dev/null
-exec node out/node/launch.js "$@"
+exec node bin/rewardranker.js iterate --workspace workspace "$@"

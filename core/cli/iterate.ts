@@ -52,7 +52,8 @@ export function registerLoop(program: Command): void {
       } finally {
         db.close();
       }
-      console.log(`\nfinished in ${((performance.now() - started) / 1000).toFixed(0)} s. See the run in the app: npx rewardranker serve --workspace ${opts.workspace}`);
+      console.log(`\nfinished in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
+      console.log(`Open the run in the app: npm start -- --workspace ${opts.workspace}   (or, on a remote box: npx rewardranker serve --workspace ${opts.workspace})`);
     });
 
   program
