@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { appVersion } from '../host/app-version';
 import { registerBench } from './bench';
+import { registerConfig } from './config-command';
 import { registerData } from './data-default-set';
 import { registerExec } from './exec';
 import { registerScore } from './score';
@@ -37,6 +38,7 @@ registerExec(program);
 registerScore(program);
 registerData(program);
 registerLoop(program);
+registerConfig(program);
 registerRunExport(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {

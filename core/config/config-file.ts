@@ -71,7 +71,8 @@ function knownKeys(schema: z.ZodType, path: ReadonlyArray<string | number>): str
   return shape ? Object.keys(shape).join(', ') : null;
 }
 
-function shapeOf(schema: unknown): Record<string, unknown> | null {
+/** The fields of the object schema inside `schema` (through defaults, optionals and preprocess pipes), or null. */
+export function shapeOf(schema: unknown): Record<string, unknown> | null {
   let s = schema as { shape?: unknown; unwrap?: () => unknown; def?: { innerType?: unknown; out?: unknown } } | undefined;
   // Look through optional/default/prefault wrappers and preprocess pipes to the object inside.
   for (let i = 0; i < 6 && s && !s.shape; i++) s = (s.def?.innerType ?? s.def?.out ?? (s.unwrap ? s.unwrap() : undefined)) as typeof s;

@@ -44,13 +44,15 @@ export const runConfigSchema = z
           .describe("share of a file's problems held out for evaluation (the embedded set carries its own split)"),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .describe('the problems to learn from and evaluate on'),
     tokenizer: z
       .object({
         vocabSize: z.number().int().min(259).max(65_536).default(defaultModels.tokenizerVocab).describe('BPE vocabulary of a from-scratch model'),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .describe('the tokenizer of from-scratch models'),
     generator: over(transformerConfigSchema, defaultModels.generator).describe('the generator (policy) model'),
     reranker: over(transformerConfigSchema, defaultModels.reranker).describe('the reranker (reward model)'),
     sft: over(sftConfigSchema, defaultModels.sft).describe('supervised fine-tuning of the generator (iteration 0)'),
@@ -78,9 +80,10 @@ export const runConfigSchema = z
           .describe('held-out problems sampled per iteration for evaluation; null: all of them'),
       })
       .strict()
-      .prefault({}),
-    execute: executeConfigSchema.prefault({}),
-    mine: mineConfigSchema.prefault({}),
+      .prefault({})
+      .describe('which problems get candidates each iteration, and where candidates come from'),
+    execute: executeConfigSchema.prefault({}).describe('running candidates against their tests in the sandbox'),
+    mine: mineConfigSchema.prefault({}).describe('hard negatives and disputed samples'),
   })
   .strict();
 

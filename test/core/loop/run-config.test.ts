@@ -1,0 +1,34 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { documentedConfig } from '../../../core/config/config-doc';
+import { parseConfigText } from '../../../core/config/config-file';
+import { defaultConfigHeader } from '../../../core/cli/config-command';
+import { runConfigSchema } from '../../../core/loop/run-config';
+
+const committed = 'resources/configs/default.jsonc';
+
+describe('the run config', () => {
+  it('is documented by a committed file that `rewardranker config` reproduces from the schema', () => {
+    expect(readFileSync(committed, 'utf8')).toBe(documentedConfig(runConfigSchema, runConfigSchema.parse({}), defaultConfigHeader));
+  });
+
+  it('means the same as an empty config (the embedded default)', () => {
+    expect(parseConfigText(committed, readFileSync(committed, 'utf8'), runConfigSchema)).toEqual(runConfigSchema.parse({}));
+  });
+
+  it('lays a partial section over the embedded default, key by key', () => {
+    const config = runConfigSchema.parse({ sampling: { n: 4 } });
+    const defaults = runConfigSchema.parse({});
+    expect(config.sampling).toEqual({ ...defaults.sampling, n: 4 });
+    expect(config.sampling.stop.length).toBeGreaterThan(0);
+  });
+
+  it('documents every section', () => {
+    const text = readFileSync(committed, 'utf8');
+    const sections = Object.entries(runConfigSchema.parse({})).filter(([, v]) => typeof v === 'object' && v !== null);
+    expect(sections.length).toBeGreaterThan(5);
+    for (const [section] of sections) {
+      expect(text).toMatch(new RegExp(`// .+\\n  "${section}": \\{`));
+    }
+  });
+});
