@@ -66,9 +66,10 @@ export const cpp: Language = {
   async prepare(program, context = DEFAULT_CONTEXT) {
     const std = context.harness === 'humaneval-x' ? 'c++11' : 'c++17';
     const pch = isWarm(context) ? pchFor(program, context) : null;
-    // Warm also pipes the compiler's stages and links with gold: the same program, fewer files and a faster link.
+    // Warm also pipes the compiler's stages and links with gold, not position-independent: the same program, fewer
+    // files and a faster link.
     const force = pch ? ['-include', await precompiledHeader(pch)] : [];
-    const speed = isWarm(context) ? ['-pipe', '-fuse-ld=gold'] : [];
+    const speed = isWarm(context) ? ['-pipe', '-fuse-ld=gold', '-no-pie'] : [];
     const build = [GXX, `-std=${std}`, ...speed, ...force, 'main.cpp', '-o', ARTIFACT, ...context.link.map((l) => `-l${l}`)];
     return {
       ok: true,
