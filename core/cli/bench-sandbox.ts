@@ -39,7 +39,19 @@ export function registerSandboxBench(bench: Command): void {
         jobs: opts.jobs,
         log,
       });
-      if (opts.json) console.log(JSON.stringify(result, null, 2));
-      else console.log(benchTable(result));
+      for (const [language, f] of Object.entries(result.languages)) {
+        log(`${language}: ${f.candidates} candidates, verdicts ${JSON.stringify(f.statuses)}`);
+      }
+      if (!opts.json) {
+        console.log(benchTable(result));
+        return;
+      }
+      const languages = Object.fromEntries(
+        Object.entries(result.languages).map(([language, f]) => [
+          language,
+          { candidates_per_s: f.candidates_per_s, baseline_per_s: f.baseline_per_s, speedup: f.speedup },
+        ]),
+      );
+      console.log(JSON.stringify({ languages }, null, 2));
     });
 }
