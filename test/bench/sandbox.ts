@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { assembleProgram } from '../../core/data/assemble';
 import { loadProblems } from '../../core/data/load';
 import type { Problem, ProblemLanguage } from '../../core/data/problem';
+import { unavailableMessage } from '../../core/sandbox/availability';
 import type { ProgramContext } from '../../core/sandbox/language';
 import { SandboxRunner, type RunRequest } from '../../core/sandbox/runner';
 import type { Status } from '../../core/sandbox/verdict';
@@ -161,6 +162,12 @@ export async function benchSandbox(options: SandboxBenchOptions): Promise<Sandbo
     const size = Math.ceil(set.length / chunks);
     const warm = new SandboxRunner({ jobs: options.jobs, warm: true });
     const cold = new SandboxRunner({ jobs: options.jobs, warm: false });
+    const avail = warm.availability().find((a) => a.id === language);
+    if (!avail?.available) {
+      options.log(`${language}: skipped: ${avail ? unavailableMessage(avail) : 'unknown language'}`);
+      await Promise.all([warm.close(), cold.close()]);
+      continue;
+    }
     const rates = { warm: [] as number[], cold: [] as number[] };
     const statuses: Partial<Record<Status, number>> = {};
     try {
