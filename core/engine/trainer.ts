@@ -4,7 +4,7 @@
  * programs. One step is one ONNX run (forward, backward and update); with several micro-batches the gradients
  * are summed by an accumulate program and applied once.
  */
-import { type AdamWConfig, adamw, defaultAdamW } from './adamw';
+import { type AdamWConfig, type AdamWGraph, adamw, defaultAdamW } from './adamw';
 import { grad } from './autodiff';
 import { type Program, emitProgram } from './emit';
 import type { Engine } from './engine';
@@ -42,6 +42,13 @@ export interface TrainerState {
 
 let trainers = 0;
 
+/** The update's outputs: new params and moments under `new.p.` / `new.m.` / `new.v.`, and the gradient norm. */
+function optimizerOutputs(opt: AdamWGraph): Record<string, Tensor> {
+  const out: Record<string, Tensor> = { gradNorm: opt.gradNorm };
+  for (const [n, [np, m, v]] of opt.updates) Object.assign(out, { [`new.p.${n}`]: np, [`new.m.${n}`]: m, [`new.v.${n}`]: v });
+  return out;
+}
+
 export class Trainer {
   readonly names: string[];
   private step = 0;
@@ -75,12 +82,7 @@ export class Trainer {
       trainable.map((n, i) => ({ name: n, value: p[n]!, grad: grads[i]!, decay: decays(n) })),
       cfg,
     );
-    const updateOutputs = (): Record<string, Tensor> => {
-      const out: Record<string, Tensor> = { gradNorm: opt.gradNorm };
-      for (const [n, [np, m, v]] of opt.updates) Object.assign(out, { [`new.p.${n}`]: np, [`new.m.${n}`]: m, [`new.v.${n}`]: v });
-      return out;
-    };
-    const fused = emitProgram({ loss, ...updateOutputs() }, { frozen, name: 'train_step' });
+    const fused = emitProgram({ loss, ...optimizerOutputs(opt) }, { frozen, name: 'train_step' });
 
     const gradOut = Object.fromEntries(trainable.map((n, i) => [`g.${n}`, grads[i]!]));
     const gradsProgram = emitProgram({ loss, ...gradOut }, { frozen, name: 'grads' });
@@ -95,10 +97,7 @@ export class Trainer {
       grad: mul(input(`acc.${n}`, spec.params[n]!.shape), scale),
       decay: decays(n),
     }));
-    const applyOpt = adamw(applyParams, cfg);
-    const applyOut: Record<string, Tensor> = { gradNorm: applyOpt.gradNorm };
-    for (const [n, [np, m, v]] of applyOpt.updates) Object.assign(applyOut, { [`new.p.${n}`]: np, [`new.m.${n}`]: m, [`new.v.${n}`]: v });
-    const apply = emitProgram(applyOut, { name: 'apply' });
+    const apply = emitProgram(optimizerOutputs(adamw(applyParams, cfg)), { name: 'apply' });
 
     const t = new Trainer(engine, spec, `trainer${trainers++}/`, { fused, grads: gradsProgram, accumulate, apply });
     // Sessions for the accumulation programs are created on first use (engine.run loads lazily).
