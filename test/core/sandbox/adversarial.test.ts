@@ -31,7 +31,6 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-/** A fork bomb may end by the clock, by a failed fork, or (warm) by the memory its copies hold together. */
 interface Case {
   name: string;
   language: string;
@@ -52,6 +51,7 @@ function cases(): Case[] {
   const php = (name: string, program: string, ...want: Status[]): Case => ({ name, language: 'php', program: `<?php\n${program}`, want });
   const outside = JSON.stringify(OUTSIDE);
   return [
+    // A fork bomb may end by the clock, by a failed fork, or (warm) by the memory its copies hold together.
     py('fork bomb', `import os\nwhile True:\n    try:\n        if os.fork() == 0:\n            os.execv('/bin/sleep', ['${MARK}', '300'])\n    except OSError:\n        pass\n`, 'Timeout', 'Exception', 'MemoryLimit'),
     py('pure fork bomb', 'import os\nwhile True:\n    os.fork()\n', 'Timeout', 'Exception', 'MemoryLimit'),
     py('memory hog', 'blocks = []\nwhile True:\n    blocks.append(bytearray(10 ** 7))\n', 'MemoryLimit'),
