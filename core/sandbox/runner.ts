@@ -119,11 +119,14 @@ export class SandboxRunner {
     if (hit) return Promise.resolve({ ...hit, cached: true });
     const running = this.inFlight.get(key);
     if (running) return running.then((r) => ({ ...r, cached: true }));
-    const promise = this.withSlot((slot) => this.execute(slot, language, request.program, limits, context)).then((result) => {
-      this.inFlight.delete(key);
-      if (result.status !== 'SandboxError') this.cache.set(key, result);
-      return result;
-    });
+    const promise = this.withSlot((slot) => this.execute(slot, language, request.program, limits, context))
+      // A bug of ours must not reject a whole batch: it is this program's SandboxError.
+      .catch((err: unknown) => sandboxError(`${language.id}: ${err instanceof Error ? err.message : String(err)}`))
+      .then((result) => {
+        this.inFlight.delete(key);
+        if (result.status !== 'SandboxError') this.cache.set(key, result);
+        return result;
+      });
     this.inFlight.set(key, promise);
     return promise;
   }
