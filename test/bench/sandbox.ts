@@ -8,7 +8,8 @@
  * for Python, HumanEval-X for C++, Java, JavaScript, Go, Rust, and HumanEval-X's JavaScript for TypeScript, which
  * accepts it); C++ adds MultiPL-E's prompts with `return {};` and with a syntax error; for the languages with prompts only (MultiPL-E's C#, PHP, Bash, Lua, Ruby) the hand-written
  * completions of the dataset tests plus, per problem, a body returning a default value (runs, usually fails) and a
- * syntax error. Endless loops are left out: a Timeout costs the same wall time either way. The set interleaves
+ * syntax error. No endless loops are added (a Timeout costs the same wall time either way), though a swapped boolean
+ * now and then makes one (a loop condition). The set interleaves
  * kinds, so any prefix (--candidates N) is mixed too; every program is distinct, so no cache answers.
  *
  * The set is cut into chunks; warm and baseline runs alternate chunk by chunk (so a busy machine slows both
