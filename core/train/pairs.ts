@@ -1,6 +1,6 @@
 /**
  * Bradley-Terry training pairs from judged candidates: within each problem, every passing candidate against every
- * failing one, a person's label overriding the execution verdict, at most `maxPairsPerProblem` per problem (drawn
+ * failing one (copies of the same text counted once), a person's label overriding the execution verdict, at most `maxPairsPerProblem` per problem (drawn
  * at random, seeded) so each problem weighs about the same, and pairs whose failing side is a mined hard negative
  * up-weighted.
  */
@@ -15,6 +15,8 @@ export interface JudgedCandidate {
   label?: boolean | null;
   /** Mined as a hard negative (a failing candidate the previous reranker scored high). */
   hardNegative?: boolean;
+  /** The completion text: copies of one text within a problem make one candidate (sampling repeats itself). */
+  text?: string;
 }
 
 export interface Pair {
@@ -32,7 +34,13 @@ export function buildPairs(
   options: { maxPairsPerProblem: number; hardNegativeWeight: number; seed: number },
 ): Pair[] {
   const byTask = new Map<string, JudgedCandidate[]>();
+  const seen = new Set<string>();
   for (const c of candidates) {
+    if (c.text !== undefined) {
+      const key = JSON.stringify([c.taskId, effectivePass(c), c.text]);
+      if (seen.has(key)) continue;
+      seen.add(key);
+    }
     const list = byTask.get(c.taskId);
     if (list) list.push(c);
     else byTask.set(c.taskId, [c]);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 /** The reward model (reranker) trainer: Bradley-Terry over (problem, passing, failing) pairs (TRL's RewardConfig, plus hard negatives). */
 export const rewardConfigSchema = z
   .object({
-    steps: z.number().int().positive().default(150).describe('optimizer steps (fixed in steps, never in time)'),
+    steps: z.number().int().positive().default(250).describe('optimizer steps (fixed in steps, never in time)'),
     batchPairs: z.number().int().positive().default(32).describe('pairs per step (each pair is two sequences)'),
     lr: z.number().positive().default(5e-4).describe('peak learning rate'),
     minLr: z.number().nonnegative().default(5e-5).describe('learning rate at the end of the cosine decay'),

@@ -117,7 +117,7 @@ export async function benchModels(options: ModelsBenchOptions): Promise<ModelsBe
     stage('execute');
 
     // 3. reranker on training problems' candidates
-    const judged: JudgedCandidate[] = trainSamples.samples.map((s, i) => ({ id: `t${i}`, taskId: rerankTrain[s.prompt]!.task_id, passed: trainPass[i]! }));
+    const judged: JudgedCandidate[] = trainSamples.samples.map((s, i) => ({ id: `t${i}`, taskId: rerankTrain[s.prompt]!.task_id, passed: trainPass[i]!, text: s.text }));
     const texts = new Map(trainSamples.samples.map((s, i) => [`t${i}`, { prompt: rerankTrain[s.prompt]!.prompt, completion: s.text }]));
     const pairs = buildPairs(judged, { maxPairsPerProblem: d.reward.maxPairsPerProblem, hardNegativeWeight: d.reward.hardNegativeWeight, seed: d.reward.seed });
     const heldCandidates = held.samples.map((s, i) => ({

@@ -28,3 +28,11 @@ test('pairs are balanced per problem: at most maxPairsPerProblem, drawn reproduc
   expect(buildPairs(many, { maxPairsPerProblem: 5, hardNegativeWeight: 2, seed: 4 })).toEqual(one);
   expect(buildPairs(many, { maxPairsPerProblem: 5, hardNegativeWeight: 2, seed: 5 })).not.toEqual(one);
 });
+
+test('copies of one completion within a problem count once', () => {
+  const pairs = buildPairs(
+    [c('a', 'p', true, { text: 'x' }), c('b', 'p', true, { text: 'x' }), c('d', 'p', false, { text: 'y' }), c('e', 'p', false, { text: 'y' }), c('f', 'q', false, { text: 'x' }), c('g', 'q', true, { text: 'z' })],
+    { maxPairsPerProblem: 10, hardNegativeWeight: 2, seed: 0 },
+  );
+  expect(pairs.map((p) => `${p.chosen}>${p.rejected}`).sort()).toEqual(['a>d', 'g>f']);
+});
