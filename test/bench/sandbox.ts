@@ -6,16 +6,16 @@
  * The candidate set is fixed and built from the public data (../shared/data): canonical solutions and broken
  * variants of them (boolean return values swapped, a syntax error) where a set has solutions (HumanEval and MBPP
  * for Python, HumanEval-X for C++, Java, JavaScript, Go, Rust, and HumanEval-X's JavaScript for TypeScript, which
- * accepts it); C++ adds MultiPL-E's prompts with `return {};` and with a syntax error; for the languages with prompts only (MultiPL-E's C#, PHP, Bash, Lua, Ruby) the hand-written
- * completions of the dataset tests plus, per problem, a body returning a default value (runs, usually fails) and a
- * syntax error. No endless loops are added (a Timeout costs the same wall time either way), though a swapped boolean
- * now and then makes one (a loop condition). The set interleaves
- * kinds, so any prefix (--candidates N) is mixed too; every program is distinct, so no cache answers.
+ * accepts it). C++ adds MultiPL-E's prompts with `return {};` and with a syntax error. The languages with prompts
+ * only (MultiPL-E's C#, PHP, Bash, Lua, Ruby) get the hand-written completions of the dataset tests plus, per
+ * problem, a body returning a default value (runs, usually fails) and a syntax error. No endless loops are added
+ * (a Timeout costs the same wall time either way), though a swapped boolean now and then makes one. The set
+ * interleaves kinds, so any prefix (--candidates N) is mixed too; every program is distinct, so no cache answers.
  *
  * The set is cut into chunks; warm and baseline runs alternate chunk by chunk (so a busy machine slows both
  * alike); candidates/s are medians over chunks, and the speedup is the median over chunks of warm/baseline on the
- * same chunk. Both runners first run the
- * language's smoke program untimed, so one-off start-up (sandboxes, compile servers, caches) is not counted.
+ * same chunk. Both runners first run the language's smoke program untimed, so one-off start-up (sandboxes,
+ * compile servers, caches) is not counted.
  */
 import { join } from 'node:path';
 import { assembleProgram } from '../../core/data/assemble';
