@@ -38,7 +38,10 @@ const gxxVersion = (() => {
   return () => (version ??= promisify(execFile)(GXX, ['-dumpfullversion']).then((r) => r.stdout.trim()));
 })();
 
-/** Builds the header once per toolchain cache dir (our fixed text, never a candidate's) and returns its path. */
+/**
+ * Builds the header once per toolchain cache dir (our fixed text, never a candidate's) and returns its path. If that
+ * fails, programs compile without it: slower, same result.
+ */
 async function precompiledHeader(pch: { name: string; std: string; text: string }): Promise<string> {
   const dir = await buildOnce(`cpp-pch-${pch.name}-${pch.std}-gcc${await gxxVersion()}`, async (dir) => {
     const header = join(dir, 'pch.h');
@@ -68,7 +71,8 @@ export const cpp: Language = {
     const pch = isWarm(context) ? pchFor(program, context) : null;
     // Warm also pipes the compiler's stages and links with gold, not position-independent: the same program, fewer
     // files and a faster link.
-    const force = pch ? ['-include', await precompiledHeader(pch)] : [];
+    const header = pch ? await precompiledHeader(pch).catch(() => null) : null;
+    const force = header ? ['-include', header] : [];
     const speed = isWarm(context) ? ['-pipe', '-fuse-ld=gold', '-no-pie'] : [];
     const build = [GXX, `-std=${std}`, ...speed, ...force, 'main.cpp', '-o', ARTIFACT, ...context.link.map((l) => `-l${l}`)];
     return {

@@ -73,8 +73,8 @@ export const csharp: Language = {
   memory: 'runtime',
   async prepare(program, context = DEFAULT_CONTEXT) {
     const run = `export MONO_TRACE_LISTENER=Console.Error MONO_GC_PARAMS=max-heap-size="$1"m\nexec ${MONO} ${ARTIFACT}\n`;
+    let reply: string[] | null = null;
     if (isWarm(context) && CompileServer.available()) {
-      let reply: string[];
       try {
         const request = [Buffer.from(program).toString('base64'), OPTIONS.join(' ')];
         const slot = await compileServer();
@@ -85,13 +85,19 @@ export const csharp: Language = {
           slot.busy--;
         }
       } catch (err) {
-        if (!(err instanceof CompileTimeout)) throw err;
-        return { ok: false, classification: { status: 'Timeout', testsPassed: null, testsTotal: null }, message: err.message };
+        if (err instanceof CompileTimeout) {
+          return { ok: false, classification: { status: 'Timeout', testsPassed: null, testsTotal: null }, message: err.message };
+        }
+        // A server that cannot start or dies (not the program's fault) leaves the cold path below.
+        reply = null;
       }
-      const [status, diagnostics, exe] = reply;
+    }
+    const [status, diagnostics, exe] = reply ?? [];
+    if (status === '1') {
       const message = Buffer.from(diagnostics ?? '', 'base64').toString('utf8');
-      if (status === '1') return { ok: false, classification: { status: 'SyntaxError', testsPassed: null, testsTotal: null }, message };
-      if (status !== '0') throw new Error(`mcs server: ${message}`);
+      return { ok: false, classification: { status: 'SyntaxError', testsPassed: null, testsTotal: null }, message };
+    }
+    if (status === '0') {
       return {
         ok: true,
         files: [

@@ -95,8 +95,9 @@ export const java: Language = {
     const classpath = jar ? ['.', jar].join(':') : '.';
     const runFlags = codegeex ? [] : ['-ea'];
     const run = `mkdir classes && cd classes && tar xf ../${ARTIFACT} && exec ${shLine([JAVA, ...runFlags])} -Xmx"$1"m ${shLine(['-cp', classpath, mainClass])}\n`;
-    if (isWarm(context) && CompileServer.available()) {
-      const compiled = await compileWarm(fileName, program, jar ?? '');
+    // A server that cannot start or dies (not the program's fault) leaves the cold path below.
+    const compiled = isWarm(context) && CompileServer.available() ? await compileWarm(fileName, program, jar ?? '').catch(() => null) : null;
+    if (compiled) {
       if ('ok' in compiled) return compiled;
       return {
         ok: true,
