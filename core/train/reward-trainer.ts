@@ -66,7 +66,10 @@ export async function scoreCandidates(
 
 export interface RewardModelInit {
   config: TransformerConfig;
-  /** Backbone weights to start from (config.init 'generator': the SFT generator's); the reward head starts at 0. */
+  /**
+   * Weights to start from when config.init is 'generator': the SFT generator's backbone (its reward head starts at
+   * 0), or a previous reranker's (head included) to continue training on new pairs, e.g. with mined hard negatives.
+   */
   tensors?: Record<string, HostTensor>;
 }
 
@@ -129,7 +132,7 @@ export async function trainRewardModel(
   if (init.tensors && config.init === 'generator') {
     for (const [name, s] of Object.entries(specs)) {
       const t = init.tensors[name];
-      if (t && !name.startsWith('reward_head.')) s.init = (t.data as Float32Array).slice();
+      if (t) s.init = (t.data as Float32Array).slice();
     }
   }
   const trainer = await Trainer.create(engine, {

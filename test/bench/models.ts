@@ -3,8 +3,11 @@
  * 1. train the byte-level BPE and the SFT generator from scratch;
  * 2. sample N candidates per problem at temperature 1 (train problems for the reranker's pairs, held-out problems
  *    for evaluation) and run them in the sandbox;
- * 3. train the reranker (Bradley-Terry) on pairs from TRAIN problems only;
- * 4. score the held-out candidates: the reranker's pick against a random sample and the oracle (pass@N);
+ * 3. train the reranker (Bradley-Terry) on pairs from TRAIN problems only; then the method's second round: mine
+ *    hard negatives (failing training candidates it scores above their problem's best passing one) and continue
+ *    training with them up-weighted;
+ * 4. score the held-out candidates: the reranker's pick against a random sample, the oracle (pass@N) and the
+ *    generator's own mean log-prob;
  * 5. export the reranker to DIR/reranker.onnx and check it scores as the engine does.
  * Throughput figures: training pairs/s, candidates scored/s, generated tokens/s at batch 1 and batch N x prompts.
  */
@@ -17,6 +20,7 @@ import type { Problem } from '../../core/data/problem';
 import { Engine } from '../../core/engine/engine';
 import { pairwiseAccuracy, rocAuc } from '../../core/loop/metrics/ranking';
 import { rerankMetrics } from '../../core/loop/metrics/rerank';
+import { hardNegatives } from '../../core/loop/mining/hard-negatives';
 import { embeddedDefaultSet } from '../../core/loop/problem-set';
 import { defaultModels } from '../../core/models/default-config';
 import { exportReranker, readReranker, scoreWithReranker } from '../../core/models/export';
@@ -42,6 +46,13 @@ export interface ModelsBenchResult {
   oracle_passn: number;
   gap_closed: number | null;
   reranker_auc: number | null;
+  /** The reranker after round 1 (before hard negatives). */
+  round1_rerank_pass1: number;
+  round1_reranker_auc: number | null;
+  /** Failing training candidates the round-1 reranker scored above their problem's best passing one. */
+  hard_negatives: number;
+  /** Baseline: the generator's own mean token log-prob as the ranking score. */
+  logprob_rerank_pass1: number;
   reranker_heldout_pairwise_accuracy: number | null;
   sft_train_pass1: number;
   sft_heldout_loss: number | null;
@@ -127,10 +138,28 @@ export async function benchModels(options: ModelsBenchOptions): Promise<ModelsBe
       prompt: heldout[s.prompt]!.prompt,
       completion: s.text,
     }));
-    const rm = await trainRewardModel(engine, { config: d.reranker, tensors: await sft.trainer.parameters() }, tokenizer, texts, pairs, d.reward, {
+    const rm1 = await trainRewardModel(engine, { config: d.reranker, tensors: await sft.trainer.parameters() }, tokenizer, texts, pairs, d.reward, {
       onProgress: (p) => p.done % 25 === 0 && options.log(`reward step ${p.done}/${p.total} loss ${p.loss?.toFixed(3)}`),
     });
     stage('reward');
+
+    // 3b. the method's second round: failing training candidates that the reranker scores above their problem's
+    // best passing one are hard negatives; retrain from the round-1 reranker with those pairs up-weighted.
+    const trainScores = await scoreCandidates(engine, rm1.model, tokenizer, [...texts.values()]);
+    const mined = hardNegatives(
+      judged.map((c, i) => ({ id: i, problemId: trainSamples.samples[i]!.prompt, score: trainScores[i]!, passed: c.passed })),
+      { rule: 'best-passing', quantile: 0.5 },
+    );
+    const hard = new Set(mined.map((h) => h.id));
+    const pairs2 = buildPairs(
+      judged.map((c, i) => ({ ...c, hardNegative: hard.has(i) })),
+      { maxPairsPerProblem: d.reward.maxPairsPerProblem, hardNegativeWeight: d.reward.hardNegativeWeight, seed: d.reward.seed + 1 },
+    );
+    const round1 = await scoreCandidates(engine, rm1.model, tokenizer, heldCandidates);
+    const rm = await trainRewardModel(engine, { config: d.reranker, tensors: await rm1.trainer.parameters() }, tokenizer, texts, pairs2, { ...d.reward, steps: Math.round(d.reward.steps / 2), seed: d.reward.seed + 1 }, {
+      onProgress: (p) => p.done % 25 === 0 && options.log(`reward round 2 step ${p.done}/${p.total} loss ${p.loss?.toFixed(3)}`),
+    });
+    stage('reward-hard-negatives');
 
     // 4. rerank held-out candidates
     const s0 = performance.now();
@@ -139,6 +168,13 @@ export async function benchModels(options: ModelsBenchOptions): Promise<ModelsBe
     const byProblem = heldout.map(() => [] as { score: number; passed: boolean }[]);
     held.samples.forEach((s, i) => byProblem[s.prompt]!.push({ score: scores[i]!, passed: heldPass[i]! }));
     const m = rerankMetrics(byProblem);
+    const byProblem1 = heldout.map(() => [] as { score: number; passed: boolean }[]);
+    held.samples.forEach((s, i) => byProblem1[s.prompt]!.push({ score: round1[i]!, passed: heldPass[i]! }));
+    const m1 = rerankMetrics(byProblem1);
+    // Baseline from the generator alone: rank by the sample's mean token log-prob.
+    const byProblemLp = heldout.map(() => [] as { score: number; passed: boolean }[]);
+    held.samples.forEach((s, i) => byProblemLp[s.prompt]!.push({ score: s.logprobs.reduce((a, b) => a + b, 0) / Math.max(1, s.logprobs.length), passed: heldPass[i]! }));
+    const mLp = rerankMetrics(byProblemLp);
     const auc = rocAuc(byProblem.flat());
     const pairAcc = pairwiseAccuracy(byProblem);
     stage('score');
@@ -161,10 +197,14 @@ export async function benchModels(options: ModelsBenchOptions): Promise<ModelsBe
       oracle_passn: m.oraclePassN,
       gap_closed: m.gapClosed,
       reranker_auc: auc,
+      round1_rerank_pass1: m1.rerankPass1,
+      round1_reranker_auc: rocAuc(byProblem1.flat()),
+      hard_negatives: hard.size,
+      logprob_rerank_pass1: mLp.rerankPass1,
       reranker_heldout_pairwise_accuracy: pairAcc,
       sft_train_pass1: mean(trainPass),
       sft_heldout_loss: sft.metrics.heldoutLoss,
-      reward_pairs: pairs.length,
+      reward_pairs: pairs.length + pairs2.length,
       train_pairs_per_s: rm.metrics.pairsPerSecond,
       sft_tokens_per_s: sft.metrics.tokensPerSecond,
       score_candidates_per_s: scoreRate,
