@@ -14,6 +14,8 @@ wanted=(
   "php-cli:/usr/bin/php"
   "golang-go:/usr/bin/go"
   "rustc:/usr/bin/rustc"
+  "libssl-dev:/usr/include/openssl/md5.h"
+  "python3-numpy:/usr/lib/python3/dist-packages/numpy/__init__.py"
   "lua5.4:/usr/bin/lua5.4"
   "lua-unit:/usr/share/lua/5.4/luaunit.lua"
   "ruby:/usr/bin/ruby"
