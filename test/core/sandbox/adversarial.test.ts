@@ -86,6 +86,11 @@ function cases(): Case[] {
     js('write outside', `const fs = require('fs');\nfor (const p of ${outside}) { try { fs.writeFileSync(p, 'x'); } catch {} }\nfs.writeFileSync('/usr/${MARK}', 'x');\n`, 'Exception'),
     js('read home', `console.log(require('fs').readdirSync(${JSON.stringify(HOME)}));\n`, 'Exception'),
     { ...js('signal parent', "process.kill(process.ppid, 'SIGKILL');\nsetTimeout(() => {}, 5000);\n", 'Exception'), wantFresh: ['Timeout'] },
+    js('kill everything', "process.kill(-1, 'SIGKILL');\nsetTimeout(() => {}, 5000);\n", 'Exception'),
+    js('stop parent', "process.kill(process.ppid, 'SIGSTOP');\nsetTimeout(() => {}, 60000);\n", 'Timeout'),
+    js("read the supervisor's memory", "require('fs').openSync(`/proc/${process.ppid}/mem`, 'r');\n", 'Exception'),
+    // A worker thread's heap has its own cap; past it the worker dies and its 'error' is the program's uncaught one.
+    js('worker thread heap hog', "const { Worker } = require('worker_threads');\nnew Worker('const a = []; for (;;) a.push(new Array(1e6).fill(1.5));', { eval: true });\n", 'MemoryLimit'),
     js('setsid sleeper', `require('child_process').spawn('sleep', ['300'], { argv0: '${MARK}', detached: true, stdio: 'ignore' }).unref();\n`, 'OK'),
     rb('spawn bomb', `loop do\n  begin\n    fork { exec(['/bin/sleep', '${MARK}'], '300') }\n  rescue StandardError\n  end\nend\n`, 'Timeout', 'Exception'),
     rb('memory hog', "a = []\nloop { a << 'x' * 10_000_000 }\n", 'MemoryLimit'),

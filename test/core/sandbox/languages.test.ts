@@ -119,6 +119,61 @@ describe('each language: correct, wrong, syntax error, endless loop', () => {
     }
   });
 
+  it('JavaScript and TypeScript: each program is a fresh node; globals, patched builtins, V8 flags, files do not carry over', async () => {
+    // What a program sharing a process with the next one (node worker_threads, say) could leave behind: globals and
+    // builtins are per isolate there, but V8 flags, the process's memory and its pid are shared.
+    const first = [
+      'globalThis.leaked = 1;',
+      "Array.prototype.map = () => 'patched';",
+      "JSON.stringify = () => 'patched';",
+      "require('node:v8').setFlagsFromString('--use-strict');",
+      "require('node:fs').writeFileSync('left.txt', 'x');",
+      "process.stdout.write(String(process.pid));",
+    ].join('\n');
+    const second = [
+      "if (typeof globalThis.leaked !== 'undefined') throw new Error('global leaked');",
+      "if ([1].map((x) => x + 1)[0] !== 2) throw new Error('Array.prototype.map leaked');",
+      "if (JSON.stringify([1]) !== '[1]') throw new Error('JSON.stringify leaked');",
+      'undeclared = 1; // a ReferenceError if --use-strict leaked',
+      "if (require('node:fs').existsSync('left.txt')) throw new Error('file leaked');",
+      "process.stdout.write(String(process.pid));",
+    ].join('\n');
+    const one = new SandboxRunner({ jobs: 1 });
+    try {
+      for (const language of ['javascript', 'typescript']) {
+        const a = await one.run({ language, program: first });
+        const b = await one.run({ language, program: second });
+        expect(`${language}: ${a.status} ${b.status} ${b.detail ?? ''}`).toBe(`${language}: OK OK `);
+        expect(a.stdout.text).toMatch(/^\d+$/);
+        expect(b.stdout.text).not.toBe(a.stdout.text);
+      }
+    } finally {
+      await one.close();
+    }
+  });
+
+  it('JavaScript: exit codes, output before exit, async errors and timers end as in a fresh node', async () => {
+    const cases: { program: string; status: Status; exitCode: number | null; stdout?: string; stdoutBytes?: number; stderr?: RegExp }[] = [
+      { program: 'process.exit(3);\n', status: 'Exception', exitCode: 3 },
+      { program: "process.stdout.write('x'.repeat(100000));\nprocess.exit(0);\n", status: 'OK', exitCode: 0, stdoutBytes: 100000 },
+      { program: "process.on('exit', (code) => console.log('exit', code));\nprocess.exitCode = 4;\n", status: 'Exception', exitCode: 4, stdout: 'exit 4\n' },
+      { program: "setTimeout(() => { throw new Error('late'); }, 10);\n", status: 'Exception', exitCode: 1, stderr: /Error: late/ },
+      { program: "Promise.reject(new Error('rejected'));\n", status: 'Exception', exitCode: 1, stderr: /Error: rejected/ },
+      // MultiPL-E's eval_javascript looks for "SyntaxError" anywhere in stderr, so a runtime one counts too.
+      { program: "setTimeout(() => JSON.parse('{'), 10);\n", status: 'SyntaxError', exitCode: 1, stderr: /SyntaxError/ },
+      { program: "require('node:assert').deepEqual([1], [2]);\n", status: 'Exception', exitCode: 1, stderr: /AssertionError \[ERR_ASSERTION\]/ },
+      { program: 'setInterval(() => {}, 1000);\n', status: 'Timeout', exitCode: null },
+    ];
+    const results = await runner.runBatch(cases.map((c) => ({ language: 'javascript', program: c.program, limits: { timeoutMs: 1500 } })));
+    for (const [i, c] of cases.entries()) {
+      const r = results[i]!;
+      expect(`${c.program}: ${r.status} ${r.exitCode}`).toBe(`${c.program}: ${c.status} ${c.exitCode}`);
+      if (c.stdout !== undefined) expect(r.stdout.text).toBe(c.stdout);
+      if (c.stdoutBytes !== undefined) expect(r.stdout.bytes).toBe(c.stdoutBytes);
+      if (c.stderr) expect(r.stderr.text).toMatch(c.stderr);
+    }
+  });
+
   it('keeps stdout and stderr to 2048 bytes each, with truncation flags, and counts the rest', async () => {
     const r = await runner.run({
       language: 'python',
