@@ -8,7 +8,7 @@ export function registerModelsBench(bench: Command): Command {
     .description('train the default generator (SFT) and reranker from scratch, rerank held-out samples, export reranker.onnx')
     .option('--json', 'print the figures as one JSON object')
     .option('--out <dir>', 'where reranker.onnx is written', 'bench-models-out')
-    .option('--rerank-problems <n>', 'training problems whose samples make the reranker pairs', (v) => Number.parseInt(v, 10), 2160)
+    .option('--rerank-problems <n>', 'training problems whose samples make the reranker pairs', (v) => Number.parseInt(v, 10), 960)
     .action(async (opts: { json?: boolean; out: string; rerankProblems: number }) => {
       const log = (line: string): void => void process.stderr.write(`${line}\n`);
       const result = await benchModels({ out: opts.out, rerankProblems: opts.rerankProblems, log });

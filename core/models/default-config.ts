@@ -19,8 +19,12 @@ export const defaultModels = {
   tokenizerVocab: defaultTokenizerVocab,
   /** ~0.87M parameters: 4 blocks of width 128, rotary, SwiGLU, tied embeddings. */
   generator: transformerConfig(backbone),
-  /** The same shape, so it can start from the generator's weights (rewardConfig.init 'generator'). */
-  reranker: transformerConfig(backbone),
+  /**
+   * The same shape, so it starts from the generator's weights (rewardConfig.init 'generator'); its score adds the
+   * mean token log-prob under its own LM head (measured: the generator's log-prob alone lifts held-out pass@1 from
+   * 0.24 to 0.43, the head alone did not beat a random pick).
+   */
+  reranker: transformerConfig({ ...backbone, rewardLogProbWeight: 1 }),
   sft: sftConfigSchema.parse({}),
   reward: rewardConfigSchema.parse({}),
   /** Default-set completions are one line and an end-of-sequence: 48 tokens is ample. */

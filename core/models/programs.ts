@@ -16,7 +16,7 @@ import {
   type TransformerConfig,
   decodeInputs,
   lmLogits,
-  rewardAtLastToken,
+  rewardScore,
   scalarHead,
   transformerHidden,
 } from './transformer';
@@ -106,8 +106,9 @@ export function rewardProgram(model: Pick<ModelRef, 'config' | 'shapes'>): Progr
   return memo('reward', model, () => {
     const p = paramTensors(model.shapes);
     const mask = input('mask', ['B', 'T']);
-    const { hidden } = transformerHidden(model.config, p, input('idx', ['B', 'T'], 'int64'));
-    return emitProgram({ score: rewardAtLastToken(p, hidden, mask) }, { name: 'reward' });
+    const idx = input('idx', ['B', 'T'], 'int64');
+    const { hidden } = transformerHidden(model.config, p, idx);
+    return emitProgram({ score: rewardScore(model.config, p, hidden, idx, mask) }, { name: 'reward' });
   });
 }
 
@@ -137,7 +138,8 @@ export function standaloneRewardProgram(config: TransformerConfig, tensors: Reco
   const shapes = Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, t.dims]));
   const p = paramTensors(shapes);
   const mask = cast(input('attention_mask', ['batch', 'sequence'], 'int64'), 'float32');
-  const { hidden } = transformerHidden(config, p, input('input_ids', ['batch', 'sequence'], 'int64'));
+  const idx = input('input_ids', ['batch', 'sequence'], 'int64');
+  const { hidden } = transformerHidden(config, p, idx);
   const frozen = new Map(Object.entries(tensors).map(([k, t]) => [k, t.data]));
-  return emitProgram({ score: rewardAtLastToken(p, hidden, mask) }, { name: 'reranker', frozen });
+  return emitProgram({ score: rewardScore(config, p, hidden, idx, mask) }, { name: 'reranker', frozen });
 }

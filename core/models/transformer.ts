@@ -22,6 +22,7 @@ import {
   div,
   equal,
   gather,
+  gatherElements,
   input,
   lessOrEqual,
   logSoftmax,
@@ -61,6 +62,11 @@ export const transformerConfigSchema = z
     normEps: z.number().positive().default(1e-5).describe('RMSNorm / LayerNorm epsilon'),
     qkvBias: z.boolean().nullable().default(null).describe('biases on q, k, v projections; null: true for qwen2 only'),
     tieEmbeddings: z.boolean().default(true).describe('LM head shares the token embedding'),
+    rewardLogProbWeight: z
+      .number()
+      .nonnegative()
+      .default(0)
+      .describe("reward = head at the last token + this x the sequence's mean next-token log-prob under the model's own LM head (0: head only)"),
   })
   .strict();
 
@@ -374,6 +380,27 @@ export function rewardAtLastToken(p: Params, hidden: Tensor, mask: Tensor): Tens
   return sum(mul(perToken, oneHot), [1]); // (B)
 }
 
+/**
+ * Mean log-prob of each real token given the ones before it, under the model's own LM head: (B). A reranker that
+ * starts as the generator thus starts from the generator's likelihood, a reranking signal of its own. The shift by
+ * one is a product with a shift matrix, so the sequence length stays symbolic.
+ */
+export function meanTokenLogProb(cfg: TransformerConfig, p: Params, hidden: Tensor, idx: Tensor, mask: Tensor): Tensor {
+  // x @ M with M[s][t] = 1 iff s = t + 1 shifts a row left by one (0 at the end), keeping T symbolic.
+  const i = arange(idx, 1);
+  const M = cast(equal(unsqueeze(i, [1]), add(unsqueeze(i, [0]), 1)), 'float32'); // (T, T)
+  const next = cast(matmul(cast(idx, 'float32'), M), 'int64'); // (B, T): idx[:, t + 1]
+  const nextMask = matmul(mask, M); // (B, T)
+  const logp = squeeze(gatherElements(logSoftmax(lmLogits(cfg, p, hidden), -1), unsqueeze(next, [-1]), -1), [-1]); // (B, T)
+  return div(sum(mul(logp, nextMask), [1]), add(sum(nextMask, [1]), 1e-6));
+}
+
+/** The reranker's score: the reward head at the last token, plus the weighted mean log-prob when configured. */
+export function rewardScore(cfg: TransformerConfig, p: Params, hidden: Tensor, idx: Tensor, mask: Tensor): Tensor {
+  const r = rewardAtLastToken(p, hidden, mask);
+  return cfg.rewardLogProbWeight > 0 ? add(r, mul(meanTokenLogProb(cfg, p, hidden, idx, mask), cfg.rewardLogProbWeight)) : r;
+}
+
 /** log sigmoid(x), stable for any x: the second entry of log_softmax([0, x]). */
 export function logSigmoid(x: Tensor): Tensor {
   const pair = concat([unsqueeze(mul(x, 0), [-1]), unsqueeze(x, [-1])], -1); // (..., 2)
@@ -400,8 +427,8 @@ export const lmLossInputs = {
  * c * mean((r+ + r-)^2) that keeps rewards near zero. Chosen and rejected rows run through the same weights.
  */
 export function bradleyTerryLoss(cfg: TransformerConfig, p: Params, x: Params, centerCoefficient: number): Tensor {
-  const chosen = rewardAtLastToken(p, transformerHidden(cfg, p, x.chosen!).hidden, x.chosenMask!); // (B)
-  const rejected = rewardAtLastToken(p, transformerHidden(cfg, p, x.rejected!).hidden, x.rejectedMask!); // (B)
+  const chosen = rewardScore(cfg, p, transformerHidden(cfg, p, x.chosen!).hidden, x.chosen!, x.chosenMask!); // (B)
+  const rejected = rewardScore(cfg, p, transformerHidden(cfg, p, x.rejected!).hidden, x.rejected!, x.rejectedMask!); // (B)
   const w = x.weight!;
   const margin = x.margin!;
   const nll = mul(logSigmoid(sub(sub(chosen, rejected), margin)), -1); // (B)

@@ -25,7 +25,7 @@ afterAll(async () => {
 
 const tokenizer = tinyTokenizer();
 const special = specialIds(tokenizer);
-const cfg = transformerConfig({ arch: 'qwen2', nLayer: 2, nHead: 4, nKvHead: 2, nEmbd: 32, maxSeqLen: 64, vocabSize: tokenizer.vocabSize });
+const cfg = transformerConfig({ arch: 'qwen2', nLayer: 2, nHead: 4, nKvHead: 2, nEmbd: 32, maxSeqLen: 64, vocabSize: tokenizer.vocabSize, rewardLogProbWeight: 1 });
 const weights = initialWeights(cfg, ['reward'], 7, 0.05);
 const items = [
   { prompt: 'def add(a, b):\n', completion: '    return a + b\n' },
