@@ -142,8 +142,8 @@ test('the PRM head learns per-line labels at line ends; the value head gives one
 test('with rewardLogProbWeight the score adds the mean next-token log-prob of the real tokens', async () => {
   const cfg = transformerConfig({ ...variants.llama, vocabSize: tokenizer.vocabSize, rewardLogProbWeight: 2 });
   const weights = initialWeights(cfg, ['reward'], 8, 0.05);
-  weights['reward_head.weight']!.data.fill(0);
-  weights['reward_head.bias']!.data.fill(0);
+  (weights['reward_head.weight']!.data as Float32Array).fill(0);
+  (weights['reward_head.bias']!.data as Float32Array).fill(0);
   const model = await uploadModel(engine, cfg, ['reward'], weights);
   const seq = [special.bos, ...tokenizer.encode('def add(a, b):\n    return a + b\n')];
   const T = seq.length + 3; // right padding must not count
