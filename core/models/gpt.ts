@@ -89,13 +89,16 @@ function splitHeads(cfg: GPTConfig, x: Tensor): Tensor {
  */
 function selfAttention(cfg: GPTConfig, p: Params, h: string, x: Tensor, past?: LayerCache): { y: Tensor; cache: LayerCache } {
   const [B, T, C] = x.shape;
-  // c_attn keeps nanoGPT's (C, 3C) layout; slicing the weight rather than the (B, T, 3C) product keeps the
-  // backward pass's padding on the small weight gradient (measured: faster training step).
+  // c_attn keeps nanoGPT's (C, 3C) layout. Training slices the weight rather than the (B, T, 3C) product, which
+  // keeps the backward pass's padding on the small weight gradient (measured: faster step); a decoding step
+  // (T = 1, no backward) slices its tiny product instead of copying the weight every token.
   const w = weight(p, `${h}.attn.c_attn.weight`);
   const b = p[`${h}.attn.c_attn.bias`]!;
+  const qkv = past ? linear(x, w, b) : null; // (B, 1, 3C)
   const part = (i: number): Tensor => {
     const [from, to] = [i * cfg.nEmbd, (i + 1) * cfg.nEmbd];
-    return splitHeads(cfg, linear(x, slice(w, 1, from, to), slice(b, 0, from, to))); // (B, H, T, D)
+    const y = qkv ? slice(qkv, -1, from, to) : linear(x, slice(w, 1, from, to), slice(b, 0, from, to)); // (B, T, C)
+    return splitHeads(cfg, y); // (B, H, T, D)
   };
   const q = part(0);
   const k = part(1);
