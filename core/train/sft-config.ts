@@ -3,7 +3,7 @@ import { z } from 'zod';
 /** Supervised fine-tuning of the generator on prompt -> reference solution (TRL's SFTConfig, trimmed to what we use). */
 export const sftConfigSchema = z
   .object({
-    steps: z.number().int().positive().default(240).describe('optimizer steps (the budget is fixed in steps, never in time)'),
+    steps: z.number().int().positive().default(255).describe('optimizer steps (the budget is fixed in steps, never in time)'),
     batchSize: z.number().int().positive().default(64).describe('sequences per step'),
     microBatches: z.number().int().positive().default(1).describe('split each batch into this many micro-batches (gradient accumulation)'),
     lr: z.number().positive().default(2e-3).describe('peak learning rate'),
