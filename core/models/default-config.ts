@@ -21,8 +21,8 @@ export const defaultModels = {
   generator: transformerConfig(backbone),
   /**
    * The same shape, so it starts from the generator's weights (rewardConfig.init 'generator'); its score adds the
-   * mean token log-prob under its own LM head (measured: the generator's log-prob alone lifts held-out pass@1 from
-   * 0.24 to 0.43, the head alone did not beat a random pick).
+   * mean token log-prob under its own LM head (measured: the generator's log-prob alone lifted held-out pass@1 from
+   * 0.24 to 0.43 where the head alone did not beat a random pick).
    */
   reranker: transformerConfig({ ...backbone, rewardLogProbWeight: 1 }),
   sft: sftConfigSchema.parse({}),
