@@ -54,3 +54,11 @@ export async function loadCheckpoint(file: string, trainer: Trainer): Promise<Lo
   await trainer.restore(loaded.state, file);
   return loaded;
 }
+
+/** The per-step losses a trainer stored in a checkpoint's metadata (`losses`), or none when it stored none. */
+export function restoredLosses(loaded: LoadedCheckpoint): number[] {
+  const raw = loaded.metadata.losses;
+  if (raw === undefined) return [];
+  const parsed: unknown = JSON.parse(raw);
+  return Array.isArray(parsed) && parsed.every((x) => typeof x === 'number') ? parsed : [];
+}

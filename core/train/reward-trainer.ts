@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { warmupCosine } from '../engine/adamw';
-import { loadCheckpoint, saveCheckpoint } from '../engine/checkpoint';
+import { loadCheckpoint, restoredLosses, saveCheckpoint } from '../engine/checkpoint';
 import type { Engine } from '../engine/engine';
 import type { HostTensor } from '../engine/protocol';
 import { Trainer, type ParamSpec } from '../engine/trainer';
@@ -141,10 +141,11 @@ export async function trainRewardModel(
     loss: (p, x) => bradleyTerryLoss(cfg, p, x, config.centerRewardsCoefficient),
     optimizer: { weightDecay: config.weightDecay, clipNorm: config.clipNorm },
   });
-  if (options.checkpoint && existsSync(options.checkpoint)) await loadCheckpoint(options.checkpoint, trainer);
+  // The loss history travels with the checkpoint, so a resumed run reports what the uninterrupted one would.
+  const losses: number[] = [];
+  if (options.checkpoint && existsSync(options.checkpoint)) losses.push(...restoredLosses(await loadCheckpoint(options.checkpoint, trainer)));
 
   const order = new EpochOrder(pairs.length, config.seed);
-  const losses: number[] = [];
   const started = performance.now();
   for (let step = trainer.stepCount; step < config.steps; step++) {
     const batch = order.batch(step, Math.min(config.batchPairs, pairs.length)).map((i) => pairs[i]!);
@@ -163,7 +164,7 @@ export async function trainRewardModel(
     losses.push(loss);
     options.onProgress?.({ done: step + 1, total: config.steps, loss });
   }
-  if (options.checkpoint) await saveCheckpoint(options.checkpoint, trainer, undefined, { config: JSON.stringify(cfg), trainer: 'reward' });
+  if (options.checkpoint) await saveCheckpoint(options.checkpoint, trainer, undefined, { config: JSON.stringify(cfg), trainer: 'reward', losses: JSON.stringify(losses) });
   const seconds = (performance.now() - started) / 1000;
   const shapes = Object.fromEntries(Object.entries(specs).map(([n, s]) => [n, s.shape]));
   const model = modelOfTrainer(trainer, cfg, heads, shapes);

@@ -3,7 +3,7 @@
  * model learns to write solutions, not prompts. Held-out loss is measured the same way on problems it never saw.
  */
 import { existsSync } from 'node:fs';
-import { loadCheckpoint, saveCheckpoint } from '../engine/checkpoint';
+import { loadCheckpoint, restoredLosses, saveCheckpoint } from '../engine/checkpoint';
 import type { Engine } from '../engine/engine';
 import { withLora } from '../engine/lora';
 import type { Feed, HostTensor } from '../engine/protocol';
@@ -142,14 +142,15 @@ export async function trainSft(
     loss: (p, x) => lmLoss(cfg, p, x),
     optimizer: { weightDecay: config.weightDecay, clipNorm: config.clipNorm },
   });
-  if (options.checkpoint && existsSync(options.checkpoint)) await loadCheckpoint(options.checkpoint, trainer);
+  // The loss history travels with the checkpoint, so a resumed run reports what the uninterrupted one would.
+  const losses: number[] = [];
+  if (options.checkpoint && existsSync(options.checkpoint)) losses.push(...restoredLosses(await loadCheckpoint(options.checkpoint, trainer)));
 
   const order = new EpochOrder(train.length, config.seed);
-  const losses: number[] = [];
   let tokens = 0;
   const started = performance.now();
   const save = async (): Promise<void> => {
-    if (options.checkpoint) await saveCheckpoint(options.checkpoint, trainer, undefined, { config: JSON.stringify(cfg), trainer: 'sft' });
+    if (options.checkpoint) await saveCheckpoint(options.checkpoint, trainer, undefined, { config: JSON.stringify(cfg), trainer: 'sft', losses: JSON.stringify(losses) });
   };
   for (let step = trainer.stepCount; step < config.steps; step++) {
     const batch = order.batch(step, config.batchSize).map((i) => train[i]!);

@@ -68,7 +68,8 @@ test('a run interrupted after a checkpoint resumes from it exactly', async () =>
   });
   await expect(crash).rejects.toThrow('interrupted');
   const resumed = await trainSft(engine, { config: cfg }, tokenizer, data, config, { checkpoint: file });
-  expect(resumed.metrics.losses).toEqual(straight.metrics.losses.slice(3));
+  // The history before the checkpoint comes back with it: the resumed run reports the uninterrupted losses.
+  expect(resumed.metrics.losses).toEqual(straight.metrics.losses);
   const a = await straight.trainer.parameters();
   const b = await resumed.trainer.parameters();
   for (const name of Object.keys(a)) expect(b[name]!.data).toEqual(a[name]!.data);
