@@ -54,6 +54,7 @@ export function bwrapArgs(options: BwrapOptions): string[] {
   cachedSystemBinds ??= systemBinds();
   const args = ['--unshare-all', '--unshare-user', '--disable-userns', '--die-with-parent', '--new-session'];
   args.push('--hostname', 'sandbox', ...cachedSystemBinds);
+  // Callers name paths the unprivileged bwrap can read (sandboxVisiblePath); anything else fails here, loudly.
   for (const path of options.readOnlyPaths) if (existsSync(path)) args.push('--ro-bind', path, path);
   args.push('--proc', '/proc', '--dev', '/dev');
   if (options.hostWorkDir) args.push('--bind', options.hostWorkDir, SANDBOX_WORK_DIR);

@@ -1,6 +1,7 @@
 import { transform } from 'esbuild';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
+import { sandboxVisiblePath } from '../isolation/visible-path';
 import type { Language, ProgramContext, Prepared } from '../language';
 import { classifyNode, NODE_ADDRESS_HEADROOM, nodeCommand } from './node-common';
 
@@ -12,6 +13,21 @@ const TSC = ((): string | null => {
     return null;
   }
 })();
+
+let tscInSandbox: { root: string; script: string } | null = null;
+
+/**
+ * Where the sandbox finds tsc: the package as it is, or a readable copy when the checkout sits below a private
+ * directory or under /tmp (which the sandbox's own temp dir hides). Bound at that same path inside.
+ */
+function sandboxTsc(): { root: string; script: string } | null {
+  if (!TSC) return null;
+  if (!tscInSandbox) {
+    const root = sandboxVisiblePath(dirname(dirname(TSC)));
+    tscInSandbox = { root, script: join(root, 'lib', 'tsc.js') };
+  }
+  return tscInSandbox;
+}
 
 const syntaxError = (message: string): Prepared => ({
   ok: false,
@@ -54,14 +70,17 @@ export const typescript: Language = {
   multiplE: 'ts',
   debianPackages: ['nodejs'],
   executables: ['node'],
-  readOnlyPaths: TSC ? [dirname(dirname(TSC))] : [],
+  get readOnlyPaths() {
+    const tsc = sandboxTsc();
+    return tsc ? [tsc.root] : [];
+  },
   memory: 'runtime',
   addressSpaceHeadroomBytes: NODE_ADDRESS_HEADROOM,
   prepare,
   compile: {
     command: (limits, context) =>
       context?.warm === false && TSC
-        ? { ...nodeCommand(limits, TSC), argv: [...nodeCommand(limits, TSC).argv, '--target', 'esnext', 'main.ts'], collect: ['main.js'] }
+        ? { ...nodeCommand(limits, sandboxTsc()!.script), argv: [...nodeCommand(limits, sandboxTsc()!.script).argv, '--target', 'esnext', 'main.ts'], collect: ['main.js'] }
         : null,
   },
   run: (limits) => nodeCommand(limits, 'main.js'),
