@@ -309,10 +309,24 @@ export const opTable: Record<string, OpDef> = {
     emit: (e, ins) => e.node('Gather', ins, { axis: 0 }),
     vjp: (g, t) => [apply('ScatterAddRows', [g, t.inputs[1]!, t.inputs[0]!], {}, t.site), null],
   },
-  /** Gather's gradient: rows of g added into zeros shaped like the table (ScatterND with reduction add). */
+  /**
+   * Gather's gradient: rows of g added into zeros shaped like the table. For tables up to ONE_HOT_MAX_ROWS rows it is
+   * one_hot(idx)^T @ g, a MatMul whose sums run in a fixed order, so a training run repeats bit for bit across
+   * processes (ORT's ScatterND with reduction 'add' does not: measured, SFT losses drifted in the 4th digit).
+   * Larger tables (imported vocabularies) keep the scatter, which costs no V x N product.
+   */
   ScatterAddRows: {
     infer: (x) => ({ shape: x[2]!.shape, dtype: x[0]!.dtype }),
     emit: (e, ins, t) => {
+      const table = t.inputs[2]!.shape;
+      const rows = table[0];
+      if (typeof rows === 'number' && rows <= ONE_HOT_MAX_ROWS && table.length === 2 && typeof table[1] === 'number') {
+        const flatIdx = e.node('Reshape', [ins[1]!, e.constI64([-1])]);
+        const flatG = e.node('Reshape', [ins[0]!, e.constI64([-1, table[1]])]);
+        const oneHot = e.node('OneHot', [flatIdx, e.constI64([rows], true), e.constI64([0, 1])], { axis: -1 });
+        const weights = e.node('Cast', [oneHot], { to: onnxTypeCode(t.dtype) });
+        return e.node('MatMul', [e.node('Transpose', [weights], { perm: [1, 0] }), flatG]);
+      }
       const zeros = e.node('ConstantOfShape', [e.node('Shape', [ins[2]!])], { value: { tensorValue: 0, dtype: t.dtype } });
       const idx = e.node('Unsqueeze', [ins[1]!, e.constI64([-1])]);
       return e.node('ScatterND', [zeros, idx, ins[0]!], { reduction: 'add' });
@@ -408,6 +422,9 @@ function reshapeSpec(from: Shape, to: Shape, site: string): number[] {
   }
   return spec;
 }
+
+/** Tables with at most this many rows take Gather's deterministic one-hot gradient (see ScatterAddRows). */
+export const ONE_HOT_MAX_ROWS = 8192;
 
 export function onnxTypeCode(dtype: DType): number {
   return { float32: 1, float64: 11, int64: 7, bool: 9 }[dtype];
