@@ -69,7 +69,7 @@ export const runConfigSchema = z
           .number()
           .int()
           .min(1)
-          .default(240)
+          .default(960)
           .describe('training problems sampled per iteration (a different seeded draw each iteration), for reranker pairs'),
         heldoutProblems: z
           .number()
