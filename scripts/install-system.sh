@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the app and its tests use, when they are missing: apt-get as root, otherwise one
 # clear line per missing package and the command that installs them. Idempotent and quiet when all is there.
+# `install-system.sh main` installs only what the main job (the loop on the embedded Python set) needs.
 set -euo pipefail
 
 # package:command-or-path that proves it is installed
@@ -24,6 +25,10 @@ wanted=(
   "libopenblas0-openmp:/usr/lib/x86_64-linux-gnu/openblas-openmp"
   "fonts-dejavu-core:/usr/share/fonts/truetype/dejavu"
 )
+
+if [ "${1:-}" = main ]; then
+  wanted=("bubblewrap:/usr/bin/bwrap" "python3:/usr/bin/python3")
+fi
 
 missing=()
 for entry in "${wanted[@]}"; do
