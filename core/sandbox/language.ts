@@ -28,24 +28,13 @@
  * Warm workers: every language runs in a pool worker's long-lived sandbox (a fresh process per candidate, the temp
  * dir and all other processes wiped between candidates).
  */
+import { problemLanguages } from '../data/problem';
 import type { Limits } from './limits';
 import type { RawOutcome, SandboxFile, ZygoteSpec } from './isolation/types';
 import type { Classification } from './verdict';
 
-export const LANGUAGE_IDS = [
-  'python',
-  'javascript',
-  'typescript',
-  'cpp',
-  'java',
-  'csharp',
-  'php',
-  'bash',
-  'go',
-  'rust',
-  'lua',
-  'ruby',
-] as const;
+/** The twelve languages: the same list problem files name (core/data owns it). */
+export const LANGUAGE_IDS = problemLanguages;
 export type LanguageId = (typeof LANGUAGE_IDS)[number];
 
 /** Whose evaluator's rules build and judge the program (see core/data/problem.ts `harnesses`). */
