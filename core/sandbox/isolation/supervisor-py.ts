@@ -94,17 +94,19 @@ def memory_cap(job):
     return (job['addressSpaceBytes'] if job['addressSpaceLimit'] else lim['memoryBytes']) + 256 * 1024 * 1024
 
 
+def other_pids(keep):
+    # Every process in the namespace but init, the supervisor and the ones it keeps (zygotes).
+    me = os.getpid()
+    for name in os.listdir('/proc'):
+        if name.isdigit() and int(name) not in (1, me) and int(name) not in keep:
+            yield int(name)
+
+
 def resident(keep):
     # Proportional set size: pages a forked child still shares with its parent count once, not once per process.
     # A process whose smaps we may not read (not dumpable) counts its whole resident size.
-    me = os.getpid()
     total = 0
-    for name in os.listdir('/proc'):
-        if not name.isdigit():
-            continue
-        pid = int(name)
-        if pid in (1, me) or pid in keep:
-            continue
+    for pid in other_pids(keep):
         try:
             with open('/proc/%d/smaps_rollup' % pid) as fh:
                 for line in fh:
@@ -445,15 +447,9 @@ NO_ZYGOTE = set()
 
 def kill_all_except(keep):
     # Like kill_all, but the zygotes live on: every other process in the namespace is the job's.
-    me = os.getpid()
     for _ in range(2000):
         victims = []
-        for name in os.listdir('/proc'):
-            if not name.isdigit():
-                continue
-            pid = int(name)
-            if pid in (1, me) or pid in keep:
-                continue
+        for pid in other_pids(keep):
             try:
                 with open('/proc/%d/stat' % pid) as fh:
                     if fh.read().rsplit(')', 1)[1].split()[0] == 'Z':
