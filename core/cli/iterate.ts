@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
@@ -7,7 +6,7 @@ import { formatProgress } from '../loop/progress';
 import { loadRunConfig } from '../loop/run-config';
 import { iterationStages } from '../loop/stages/index';
 import { formatStatus, runStatus } from '../loop/status';
-import { openStore } from '../store/open-store';
+import { withStore } from './with-store';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -46,12 +45,7 @@ export function registerLoop(program: Command): void {
         onProgress: (iteration, update) => console.error(`[iteration ${iteration}]   ${formatProgress(update)}`),
         onLog: (level, message) => console.error(`[${level}] ${message}`),
       });
-      const db = openStore(storeFile(workspace));
-      try {
-        console.log(formatStatus(runStatus(db, opts.run, iterationStages)!));
-      } finally {
-        db.close();
-      }
+      withStore(workspace, (db) => console.log(formatStatus(runStatus(db, opts.run, iterationStages)!)));
       console.log(`\nfinished in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
       console.log(`Open the run in the app: npm start -- --workspace ${opts.workspace}   (or, on a remote box: npx rewardranker serve --workspace ${opts.workspace})`);
     });
@@ -63,15 +57,10 @@ export function registerLoop(program: Command): void {
     .option('--run <name>', 'the run', 'default')
     .option('--json', 'print JSON')
     .action((opts: { workspace: string; run: string; json?: boolean }) => {
-      const file = storeFile(resolve(opts.workspace));
-      if (!existsSync(file)) throw new Error(`${file}: no run store here (start one with \`rewardranker iterate\`)`);
-      const db = openStore(file);
-      try {
+      withStore(opts.workspace, (db) => {
         const status = runStatus(db, opts.run, iterationStages);
-        if (!status) throw new Error(`${file}: no run named '${opts.run}'`);
+        if (!status) throw new Error(`${storeFile(resolve(opts.workspace))}: no run named '${opts.run}'`);
         console.log(opts.json ? JSON.stringify(status, null, 2) : formatStatus(status));
-      } finally {
-        db.close();
-      }
+      });
     });
 }

@@ -1,22 +1,10 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { exportLabels, importLabels } from '../loop/labels-io';
 import { storeFile } from '../loop/pipeline';
 import { exportRun } from '../loop/run-export';
-import { openStore, type Db } from '../store/open-store';
 import { findRun } from '../store/runs';
-
-function withStore<T>(workspace: string, body: (db: Db) => T): T {
-  const file = storeFile(resolve(workspace));
-  if (!existsSync(file)) throw new Error(`${file}: no run store here (start one with \`rewardranker iterate\`)`);
-  const db = openStore(file);
-  try {
-    return body(db);
-  } finally {
-    db.close();
-  }
-}
+import { withStore } from './with-store';
 
 /** `export` and `labels export|import`: a run's results and a person's labels, out of and into the store. */
 export function registerRunExport(program: Command): void {
