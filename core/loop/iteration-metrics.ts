@@ -2,9 +2,9 @@ import { listCandidates, listMined, listProblems, scoresOf } from '../store/loop
 import type { Db } from '../store/open-store';
 import { fixedEdges, histogram, type Histogram } from './metrics/histogram';
 import { meanPassAtK } from './metrics/pass-at-k';
-import { pairwiseAccuracy, rocAuc } from './metrics/ranking';
+import { pairwiseAccuracy, rocAuc } from '../train/ranking';
 import { rerankMetrics } from './metrics/rerank';
-import type { Scored } from './metrics/scored';
+import type { Scored } from '../train/scored';
 import { verdictsOf } from './verdicts';
 
 export interface SelectionMetrics {

@@ -9,7 +9,7 @@ import { loadCheckpoint, restoredLosses, saveCheckpoint } from '../engine/checkp
 import type { Engine } from '../engine/engine';
 import type { HostTensor } from '../engine/protocol';
 import { Trainer, type ParamSpec } from '../engine/trainer';
-import { pairwiseAccuracy, rocAuc } from '../loop/metrics/ranking';
+import { pairwiseAccuracy, rocAuc } from './ranking';
 import { type ModelRef, feedsFor, modelOfTrainer, rewardProgram } from '../models/programs';
 import { type SpecialIds, type TextTokenizer, specialIds } from '../models/tokenizers';
 import { type Head, type TransformerConfig, bradleyTerryInputs, bradleyTerryLoss, transformerParams } from '../models/transformer';
