@@ -1,10 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exec, type ExecOptions } from '../../../core/cli/exec';
+import { builtInSet } from '../../../core/data/built-in-sets';
 
-const HUMANEVAL = resolve('../shared/data/humaneval/HumanEval.jsonl');
+const HUMANEVAL = builtInSet('humaneval').path;
 const dir = mkdtempSync(join(tmpdir(), 'rr-exec-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assembleProgram } from '../../../core/data/assemble';
+import { builtInSetsDir } from '../../../core/data/built-in-sets';
 import { candidateProgram, loadCandidates } from '../../../core/data/candidates';
 import { detectFormat, loadProblems } from '../../../core/data/load';
 
-const data = '../shared/data';
+const data = builtInSetsDir();
 const dir = mkdtempSync(join(tmpdir(), 'rr-data-'));
 function file(name: string, text: string): string {
   const path = join(dir, name);
