@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { iterate, storeFile } from '../loop/pipeline';
 import { formatProgress } from '../loop/progress';
+import { type EngineConfig, engineConfigSchema } from '../engine/engine-config';
 import { loadRunConfig } from '../loop/run-config';
 import { iterationStages } from '../loop/stages/index';
 import { formatStatus, runStatus } from '../loop/status';
@@ -14,6 +15,13 @@ function positiveInt(value: string): number {
   return n;
 }
 
+/** The config's engine section on another provider; an unknown name is refused with the known ones. */
+export function engineWith(engine: EngineConfig, provider: string): EngineConfig {
+  const parsed = engineConfigSchema.safeParse({ ...engine, provider });
+  if (!parsed.success) throw new Error(`--provider: '${provider}' is not one of ${engineConfigSchema.shape.provider.unwrap().options.join(', ')}`);
+  return parsed.data;
+}
+
 /** `iterate` and `status`: run the self-training loop headless, and see where a run stands. */
 export function registerLoop(program: Command): void {
   program
@@ -23,10 +31,12 @@ export function registerLoop(program: Command): void {
     .option('--config <file>', 'run config (JSON with comments); default: the embedded default')
     .option('--iterations <n>', 'iterations to reach (overrides the config)', positiveInt)
     .option('--run <name>', 'the run to start or resume', 'default')
-    .action(async (opts: { workspace: string; config?: string; iterations?: number; run: string }) => {
+    .option('--provider <name>', "execution provider (overrides the config's engine.provider): cpu, webgpu, cuda, dml, coreml")
+    .action(async (opts: { workspace: string; config?: string; iterations?: number; run: string; provider?: string }) => {
       const workspace = resolve(opts.workspace);
       const loaded = loadRunConfig(opts.config ? resolve(opts.config) : null);
-      const config = opts.iterations ? { ...loaded, iterations: opts.iterations } : loaded;
+      const engine = opts.provider ? engineWith(loaded.engine, opts.provider) : loaded.engine;
+      const config = { ...loaded, engine, ...(opts.iterations ? { iterations: opts.iterations } : {}) };
       const started = performance.now();
       const controller = new AbortController();
       process.once('SIGINT', () => {

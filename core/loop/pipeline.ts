@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Engine } from '../engine/engine';
+import type { Engine } from '../engine/engine';
+import { startEngine } from '../engine/engine-config';
 import { SandboxRunner } from '../sandbox/runner';
 import { insertProblems } from '../store/loop-records';
 import { openStore, type Db } from '../store/open-store';
@@ -51,7 +52,7 @@ export async function iterate(options: IterateOptions): Promise<RunRow> {
         iteration,
         runDir,
         sandbox,
-        engine: () => (engine ??= Engine.start()),
+        engine: () => (engine ??= startEngine(options.config.engine)),
         progress: (update) => options.onProgress?.(index, update),
         log,
         signal,
@@ -91,10 +92,11 @@ export async function iterate(options: IterateOptions): Promise<RunRow> {
 /** The named run, created with its problems on first use; a resumed run must be asked for with the same config. */
 function openRun(db: Db, options: IterateOptions): RunRow {
   const name = options.runName ?? 'default';
-  const { iterations: _requested, ...fixed } = options.config;
+  // Where it computes is no part of a run's identity: a run started on the CPU may resume on a GPU.
+  const { iterations: _requested, engine: _engine, ...fixed } = options.config;
   const existing = findRun(db, name);
   if (existing) {
-    const { iterations: _stored, ...stored } = existing.config as RunConfig;
+    const { iterations: _stored, engine: _storedEngine, ...stored } = existing.config as RunConfig;
     if (JSON.stringify(stored) !== JSON.stringify(fixed)) {
       throw new Error(
         `${storeFile(options.workspace)}: run '${name}' was started with another config; resume it with the same one, or start a new run (--run NAME)`,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { loadConfigFile } from '../config/config-file';
+import { engineConfigSchema } from '../engine/engine-config';
 import { builtInSetNames } from '../data/built-in-sets';
 import { samplingConfigSchema } from '../models/sampling';
 import { transformerConfigSchema } from '../models/transformer';
@@ -54,6 +55,7 @@ export const runConfigSchema = z
       .strict()
       .prefault({})
       .describe('the problems to learn from and evaluate on'),
+    engine: engineConfigSchema.prefault({}).describe('where the engine computes: execution provider and threads'),
     tokenizer: tokenizerConfigSchema.prefault({}).describe('the tokenizer of from-scratch models'),
     generator: over(transformerConfigSchema, defaultModels.generator).describe('the generator (policy) model'),
     reranker: over(transformerConfigSchema, defaultModels.reranker).describe('the reranker (reward model)'),

@@ -27,7 +27,9 @@ export const sftStage: Stage = {
     });
     const file = runFiles.generator(ctx.runDir);
     saveModel(file, { config: config.generator, heads: ['lm'], tensors: await result.trainer.parameters() });
-    const { losses: _losses, ...metrics } = result.metrics;
+    const { losses: _losses, ...trained } = result.metrics;
+    // The provider it trained on goes with the checkpoint: a figure from a GPU run is read as one.
+    const metrics = { ...trained, provider: engine.provider };
     ctx.log('info', `sft: train loss ${metrics.trainLoss.toFixed(3)}, held-out loss ${metrics.heldoutLoss?.toFixed(3) ?? 'n/a'}`);
     return {
       write: () => void insertCheckpoint(ctx.db, { runId: ctx.run.id, iterationId: ctx.iteration.id, kind: 'generator', path: file, parentId: null, meta: metrics }),

@@ -40,7 +40,9 @@ export const trainRerankerStage: Stage = {
     const file = runFiles.reranker(ctx.runDir, ctx.iteration.index);
     saveModel(file, { config: config.reranker, heads: ['reward'], tensors: await result.trainer.parameters() });
     const previous = latestCheckpoint(ctx.db, ctx.run.id, 'reranker');
-    const { losses: _losses, ...metrics } = result.metrics;
+    const { losses: _losses, ...trained } = result.metrics;
+    // The provider it trained on goes with the checkpoint: a figure from a GPU run is read as one.
+    const metrics = { ...trained, provider: engine.provider };
     const hardPairs = pairs.filter((p) => p.weight > 1).length;
     ctx.log('info', `train-reranker: ${pairs.length} pairs (${hardPairs} with a hard negative), held-out AUC ${metrics.heldoutAuc?.toFixed(3) ?? 'n/a'}`);
     return {
