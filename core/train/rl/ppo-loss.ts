@@ -5,7 +5,7 @@
  * Token frame: position t of idx predicts targets[t]; mask is 1 on the completion's real tokens.
  */
 import type { Tensor } from '../../engine/graph';
-import { add, detach, div, exp, gatherElements, greater, less, logSoftmax, mul, softmax, squeeze, sub, sum, unsqueeze, where } from '../../engine/ops';
+import { add, cast, detach, div, exp, gatherElements, greater, less, logSoftmax, mul, softmax, squeeze, sub, sum, unsqueeze, where } from '../../engine/ops';
 import { type Params, type TransformerConfig, lmLogits, scalarHead, transformerHidden } from '../../models/transformer';
 import type { LossWithMetrics } from '../../engine/trainer';
 
@@ -48,7 +48,7 @@ export function clippedSurrogate(logp: Tensor, oldLogp: Tensor, advantages: Tens
   const ratio = exp(logRatio);
   const unclipped = mul(mul(advantages, ratio), -1);
   const clippedLoss = mul(mul(advantages, clamp(ratio, 1 - eps, 1 + eps)), -1);
-  return { perToken: maximum(unclipped, clippedLoss), clipped: where(less(unclipped, clippedLoss), 1, mul(logRatio, 0)), logRatio };
+  return { perToken: maximum(unclipped, clippedLoss), clipped: cast(less(unclipped, clippedLoss), logRatio.dtype), logRatio };
 }
 
 /** 0.5 max((V - R)^2, (clip(V, V_old +- eps) - R)^2) per token. */
