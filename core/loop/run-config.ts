@@ -5,6 +5,9 @@ import { builtInSetNames } from '../data/built-in-sets';
 import { samplingConfigSchema } from '../models/sampling';
 import { transformerConfigSchema } from '../models/transformer';
 import { rewardConfigSchema } from '../train/reward-config';
+import { checkedJson } from '../store/json-column';
+import type { Db } from '../store/open-store';
+import type { RunRow } from '../store/runs';
 import { sftConfigSchema } from '../train/sft-config';
 import { defaultModels } from './default-config';
 import { executeConfigSchema } from './stages/execute-config';
@@ -74,4 +77,9 @@ export type RunConfig = z.output<typeof runConfigSchema>;
 
 export function loadRunConfig(file: string | null): RunConfig {
   return file === null ? runConfigSchema.parse({}) : loadConfigFile(file, runConfigSchema);
+}
+
+/** A run's config as its store holds it, checked: a store written by another version may not fit this schema. */
+export function storedRunConfig(db: Db, run: RunRow): RunConfig {
+  return checkedJson(db, runConfigSchema, run.config, `run '${run.name}': config`);
 }
