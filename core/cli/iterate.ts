@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { iterate, storeFile } from '../loop/pipeline';
 import { formatProgress } from '../loop/progress';
-import { type EngineConfig, engineConfigSchema } from '../engine/engine-config';
+import { engineWith } from '../engine/engine-config';
 import { loadRunConfig } from '../loop/run-config';
 import { iterationStages } from '../loop/stages/index';
 import { formatStatus, runStatus } from '../loop/status';
@@ -13,13 +13,6 @@ function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`'${value}' is not a whole number >= 1`);
   return n;
-}
-
-/** The config's engine section on another provider; an unknown name is refused with the known ones. */
-export function engineWith(engine: EngineConfig, provider: string): EngineConfig {
-  const parsed = engineConfigSchema.safeParse({ ...engine, provider });
-  if (!parsed.success) throw new Error(`--provider: '${provider}' is not one of ${engineConfigSchema.shape.provider.unwrap().options.join(', ')}`);
-  return parsed.data;
 }
 
 /** `iterate` and `status`: run the self-training loop headless, and see where a run stands. */

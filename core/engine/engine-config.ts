@@ -18,6 +18,13 @@ export const engineConfigSchema = z
 
 export type EngineConfig = z.output<typeof engineConfigSchema>;
 
+/** The config's engine section on another provider; an unknown name is refused with the known ones. */
+export function engineWith(engine: EngineConfig, provider: string): EngineConfig {
+  const parsed = engineConfigSchema.safeParse({ ...engine, provider });
+  if (!parsed.success) throw new Error(`--provider: '${provider}' is not one of ${engineConfigSchema.shape.provider.unwrap().options.join(', ')}`);
+  return parsed.data;
+}
+
 /** The one way runs, stages and benchmarks start an engine from a config. */
 export function startEngine(config: EngineConfig): Promise<Engine> {
   return Engine.start({ provider: config.provider, intraOpThreads: config.threads });

@@ -1,6 +1,5 @@
 import { expect, test } from 'vitest';
-import { engineWith } from '../../../core/cli/iterate';
-import { startEngine } from '../../../core/engine/engine-config';
+import { engineWith, startEngine } from '../../../core/engine/engine-config';
 import { runConfigSchema } from '../../../core/loop/run-config';
 
 test('a run config carries engine.provider and threads, cpu and 2 by default, and refuses unknown providers', () => {
