@@ -115,18 +115,18 @@ const modelChecks: Record<string, (provider: ProviderName) => Promise<CheckResul
     const params = Object.fromEntries(Object.entries(transformerParams(cfg, ['lm'], 3)).map(([k, s]) => [k, { dtype: 'float32' as const, dims: s.shape, data: s.init }]));
     const B = 3;
     const T = 10;
+    const idx = i64(Array.from({ length: B * T }, () => rng.int(cfg.vocabSize)), [B, T]);
     const [a, b] = await both(provider, async (engine) => {
       const model = await uploadModel(engine, cfg, ['lm'], params);
       const program = prefillProgram(model);
       const feeds = {
         ...feedsFor(program, model),
-        idx: i64(Array.from({ length: B * T }, () => rng.int(cfg.vocabSize)), [B, T]),
+        idx,
         pos: i64(Array.from({ length: B * T }, (_, i) => i % T), [B, T]),
         key_mask: { dtype: 'float32' as const, dims: [B, T], data: new Float32Array(B * T).fill(1) },
         last: i64([T - 1], [1]),
       };
-      const fetched = await engine.run(program, { feeds, fetch: ['logits'] });
-      return fetched;
+      return engine.run(program, { feeds, fetch: ['logits'] });
     });
     const w = worst(a, b);
     return { ok: w < 1e-3, detail: `logits vs cpu: worst relative difference ${w.toExponential(2)}` };
