@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { loadConfigFile } from '../config/config-file';
+import { builtInSetNames } from '../data/built-in-sets';
+import { hfModelConfigSchema } from '../models/hf-config';
 import { samplingConfigSchema } from '../models/sampling';
 import { transformerConfigSchema } from '../models/transformer';
 import { rewardConfigSchema } from '../train/reward-config';
@@ -35,23 +37,29 @@ export const runConfigSchema = z
     iterations: z.number().int().min(1).max(1000).default(2).describe('self-training iterations after SFT'),
     problems: z
       .object({
+        set: z
+          .enum(builtInSetNames)
+          .nullable()
+          .default(null)
+          .describe('a built-in public set by name (humaneval, mbpp, humaneval-x-<language>, multipl-e-<language>); null: see path'),
         path: z
           .string()
           .nullable()
           .default(null)
-          .describe('a problem file (HumanEval, MBPP, HumanEval-X, MultiPL-E or normalized JSONL); null: the embedded default set'),
+          .describe('a problem file (HumanEval, MBPP, HumanEval-X, MultiPL-E or normalized JSONL); set and path both null: the embedded default set'),
         format: z.string().nullable().default(null).describe("the file's format when it can't be told from the file"),
         heldoutFraction: z
           .number()
           .min(0.05)
           .max(0.9)
           .default(0.2)
-          .describe("share of a file's problems held out for evaluation (the embedded set carries its own split)"),
+          .describe("share of a file's or a built-in set's problems held out for evaluation (the embedded set carries its own split)"),
       })
       .strict()
       .prefault({})
       .describe('the problems to learn from and evaluate on'),
     tokenizer: tokenizerConfigSchema.prefault({}).describe('the tokenizer of from-scratch models'),
+    model: hfModelConfigSchema.prefault({}).describe('start the generator and the reranker from Hugging Face checkpoints (LoRA or full training)'),
     generator: over(transformerConfigSchema, defaultModels.generator).describe('the generator (policy) model'),
     reranker: over(transformerConfigSchema, defaultModels.reranker).describe('the reranker (reward model)'),
     sft: over(sftConfigSchema, defaultModels.sft).describe('supervised fine-tuning of the generator (iteration 0)'),
