@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import { sessionOptions } from './session-options';
 import type { Feed, HostTensor, Reply, RequestMessage, WorkerConfig } from './protocol';
+import { errorMessage } from '../error-message';
 
 const config = workerData as WorkerConfig;
 const sessions = new Map<string, ort.InferenceSession>();
@@ -97,7 +98,7 @@ parentPort!.on('message', (msg: RequestMessage) => {
     try {
       reply = await handle(msg);
     } catch (err) {
-      reply = { id: msg.id, ok: false, error: err instanceof Error ? err.message : String(err) };
+      reply = { id: msg.id, ok: false, error: errorMessage(err) };
     }
     parentPort!.postMessage(reply);
   });
