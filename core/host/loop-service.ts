@@ -1,18 +1,19 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import type { z } from 'zod';
-import type { CandidateView, LoopProgressSchema, LoopStageSchema, loopMethods } from '../api/loop';
-import type { IterationMetrics } from '../loop/iteration-metrics';
+import { IterationMetricsSchema, type CandidateView, type LoopProgressSchema, type LoopStageSchema, type loopMethods } from '../api/loop';
+import { disputeDetailSchema } from '../loop/mining/disputes';
 import { iterate, storeFile } from '../loop/pipeline';
 import { loadRunConfig } from '../loop/run-config';
 import { iterationStages } from '../loop/stages/index';
 import { runStatus } from '../loop/status';
 import { verdictsOf } from '../loop/verdicts';
+import { checkedJson } from '../store/json-column';
 import { appendLabel, labelHistory } from '../store/labels';
 import { listMined, scoresOf } from '../store/loop-records';
 import { openStore, type Db } from '../store/open-store';
 import { runReadOnlyQuery } from '../store/read-only-query';
 import { findRun, listIterations, type IterationRow } from '../store/runs';
-import { candidatesByIds, candidatesOfProblem, listRuns, problemCounts, scoringCheckpointOf, type CandidateRow } from '../store/views';
+import { candidatesByIds, candidatesOfProblem, hasCandidate, listRuns, problemCounts, scoringCheckpointOf, type CandidateRow } from '../store/views';
 
 type Params<M extends keyof typeof loopMethods> = z.output<(typeof loopMethods)[M]['params']>;
 type Result<M extends keyof typeof loopMethods> = z.output<(typeof loopMethods)[M]['result']>;
@@ -69,8 +70,8 @@ export class LoopService {
     if (!found) return { metrics: null, previous: null };
     const previous = params.iteration > 0 ? this.iteration({ run: params.run, iteration: params.iteration - 1 }) : null;
     return {
-      metrics: found.iteration.metrics as IterationMetrics | null,
-      previous: (previous?.iteration.metrics as IterationMetrics | null | undefined) ?? null,
+      metrics: storedMetrics(found.db, found.iteration),
+      previous: previous ? storedMetrics(previous.db, previous.iteration) : null,
     };
   }
 
@@ -107,8 +108,7 @@ export class LoopService {
   putLabel(params: Params<'labels.put'>): Result<'labels.put'> {
     const db = this.store();
     if (!db) throw new Error(`${storeFile(this.workspace)}: no run store yet, so no candidate ${params.candidateId} to label`);
-    const exists = db.prepare('SELECT 1 FROM candidates WHERE id = ?').get(params.candidateId);
-    if (!exists) throw new Error(`no candidate ${params.candidateId} in ${storeFile(this.workspace)}`);
+    if (!hasCandidate(db, params.candidateId)) throw new Error(`no candidate ${params.candidateId} in ${storeFile(this.workspace)}`);
     const label = appendLabel(db, params);
     this.events.log('info', `label: candidate ${params.candidateId} marked ${params.verdict} by ${params.author}`);
     return label;
@@ -188,7 +188,10 @@ export class LoopService {
     const verdicts = verdictsOf(db, runId, iteration.id);
     const hard = new Set(listMined(db, iteration.id, 'hard-negative').map((m) => m.candidateId));
     const disputes = new Map(
-      listMined(db, iteration.id, 'disputed').map((m) => [m.candidateId, (m.detail as { reasons: Array<{ kind: string; detail: string }> }).reasons]),
+      listMined(db, iteration.id, 'disputed').map((m) => [
+        m.candidateId,
+        checkedJson(db, disputeDetailSchema, m.detail, `iteration ${iteration.index}: disputed candidate ${m.candidateId}`).reasons,
+      ]),
     );
     return (ranked ? this.rank(rows, scores) : rows).map((row) => {
       const verdict = verdicts.get(row.candidateId);
@@ -210,4 +213,9 @@ export class LoopService {
       };
     });
   }
+}
+
+/** An iteration's stored metrics, checked against the contract's schema; null until it finished. */
+function storedMetrics(db: Db, iteration: IterationRow): z.output<typeof IterationMetricsSchema> | null {
+  return checkedJson(db, IterationMetricsSchema.nullable(), iteration.metrics, `iteration ${iteration.index}: metrics`);
 }

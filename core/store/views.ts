@@ -39,6 +39,15 @@ export function candidatesOfProblem(db: Db, iterationId: number, problemId: numb
     .all(iterationId, problemId) as CandidateRow[];
 }
 
+export function hasCandidate(db: Db, candidateId: number): boolean {
+  return db.prepare('SELECT 1 FROM candidates WHERE id = ?').get(candidateId) !== undefined;
+}
+
+/** The iteration's candidate ids, in the order they were stored. */
+export function candidateIdsOf(db: Db, iterationId: number): number[] {
+  return (db.prepare('SELECT id FROM candidates WHERE iteration_id = ? ORDER BY id').all(iterationId) as Array<{ id: number }>).map((r) => r.id);
+}
+
 export function candidatesByIds(db: Db, ids: readonly number[]): CandidateRow[] {
   if (ids.length === 0) return [];
   const rows = db
