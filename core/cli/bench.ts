@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { benchEngine } from '../../test/bench/engine';
+import { registerHfBench } from './bench-hf';
 import { registerModelsBench } from './bench-models';
 import { registerSandboxBench } from './bench-sandbox';
 
@@ -23,5 +24,6 @@ export function registerBench(program: Command): Command {
     });
   registerSandboxBench(bench);
   registerModelsBench(bench);
+  registerHfBench(bench);
   return bench;
 }
