@@ -265,7 +265,7 @@ const detailSelect = `
 /** A problem's candidates in the iteration, best-first by score (unscored last, in sample order). */
 export function rankedCandidates(db: Db, iterationId: number, checkpoints: ScoringCheckpoints, problemId: number): CandidateDetailRow[] {
   return db
-    .prepare(`${detailSelect} WHERE c.iteration_id = @iteration AND c.problem_id = @problem ORDER BY score IS NULL, score DESC, c.sample_idx`)
+    .prepare(`${detailSelect} WHERE c.iteration_id = @iteration AND c.problem_id = @problem ORDER BY ${scoreExpr} IS NULL, ${scoreExpr} DESC, c.sample_idx`)
     .all({ iteration: iterationId, problem: problemId, own: checkpoints.own, mined: checkpoints.mined }) as CandidateDetailRow[];
 }
 
