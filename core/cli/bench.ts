@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { benchEngine } from '../../test/bench/engine';
+import { registerHfBench } from './bench-hf';
 import { registerModelsBench } from './bench-models';
 import { registerSandboxBench } from './bench-sandbox';
 import { registerUiStoreBench } from './bench-ui-store';
@@ -25,5 +26,6 @@ export function registerBench(program: Command): Command {
   registerSandboxBench(bench);
   registerModelsBench(bench);
   registerUiStoreBench(bench);
+  registerHfBench(bench);
   return bench;
 }
