@@ -3,6 +3,7 @@ import { benchEngine } from '../../test/bench/engine';
 import { registerHfBench } from './bench-hf';
 import { registerModelsBench } from './bench-models';
 import { registerSandboxBench } from './bench-sandbox';
+import { registerUiStoreBench } from './bench-ui-store';
 
 /**
  * The `bench` command group: each benchmark is a subcommand (`bench engine`, ...) that prints its figures,
@@ -24,6 +25,7 @@ export function registerBench(program: Command): Command {
     });
   registerSandboxBench(bench);
   registerModelsBench(bench);
+  registerUiStoreBench(bench);
   registerHfBench(bench);
   return bench;
 }
