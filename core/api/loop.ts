@@ -5,6 +5,20 @@ import { z } from 'zod';
 const RunRef = z.object({ run: z.string().min(1).max(200).default('default') }).strict();
 const IterationRef = z.object({ run: z.string().min(1).max(200).default('default'), iteration: z.number().int().min(0) }).strict();
 
+/**
+ * Held-out pass@1 of the picks the reranker has to beat (core/loop/metrics/baselines.ts); null where a pick had
+ * nothing to go on. Absent in runs evaluated before baselines existed.
+ */
+export const BaselinesSchema = z.object({
+  random: z.number().nullable(),
+  mean_logprob: z.number().nullable(),
+  sum_logprob: z.number().nullable(),
+  majority: z.number().nullable(),
+  agreement: z.number().nullable(),
+  agreement_rerank: z.number().nullable(),
+  oracle: z.number().nullable(),
+});
+
 const SelectionMetricsSchema = z.object({
   problems: z.number(),
   candidates: z.number(),
@@ -15,6 +29,7 @@ const SelectionMetricsSchema = z.object({
   pass_at_k: z.record(z.string(), z.number()),
   reranker_auc: z.number().nullable(),
   pairwise_accuracy: z.number().nullable(),
+  baselines: BaselinesSchema.optional(),
 });
 
 export const IterationMetricsSchema = SelectionMetricsSchema.extend({
@@ -38,6 +53,11 @@ export const IterationStatusSchema = z.object({
     reranker_auc: z.number().nullable(),
     hard_negatives: z.number(),
     disputed: z.number(),
+    /** The best pick that runs nothing (random, mean or sum log-prob, majority), and its pass@1. */
+    best_free_baseline: z.object({ name: z.string(), pass1: z.number() }).nullable().optional(),
+    /** Execution agreement's pass@1, and the combined pick's (agreement clusters weighed by the reranker). */
+    agreement_pass1: z.number().nullable().optional(),
+    agreement_rerank_pass1: z.number().nullable().optional(),
   }),
 });
 

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { benchEngine } from '../../test/bench/engine';
 import { registerModelsBench } from './bench-models';
 import { registerSandboxBench } from './bench-sandbox';
+import { registerUiStoreBench } from './bench-ui-store';
 
 /**
  * The `bench` command group: each benchmark is a subcommand (`bench engine`, ...) that prints its figures,
@@ -23,5 +24,6 @@ export function registerBench(program: Command): Command {
     });
   registerSandboxBench(bench);
   registerModelsBench(bench);
+  registerUiStoreBench(bench);
   return bench;
 }

@@ -1,18 +1,18 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import type { z } from 'zod';
 import type { LoopSummarySchema } from '../api/inspect';
-import type { LoopProgressSchema, LoopStageSchema, loopMethods } from '../api/loop';
-import type { IterationMetrics } from '../loop/iteration-metrics';
+import { IterationMetricsSchema, type LoopProgressSchema, type LoopStageSchema, type loopMethods } from '../api/loop';
 import { iterate, storeFile } from '../loop/pipeline';
 import { formatProgress } from '../loop/progress';
-import { loadRunConfig, runConfigSchema, type RunConfig } from '../loop/run-config';
+import { loadRunConfig, storedRunConfig, type RunConfig } from '../loop/run-config';
 import { resolveRunConfigFile } from '../loop/run-config-files';
 import { iterationStages } from '../loop/stages/index';
 import { runStatus } from '../loop/status';
+import { checkedJson } from '../store/json-column';
 import { appendLabel, labelHistory } from '../store/labels';
 import { openStore, type Db } from '../store/open-store';
 import { findRun, listIterations, type IterationRow } from '../store/runs';
-import { listRuns } from '../store/views';
+import { hasCandidate, listRuns } from '../store/views';
 import { metricPoint } from './inspect-service';
 
 type Params<M extends keyof typeof loopMethods> = z.output<(typeof loopMethods)[M]['params']>;
@@ -81,8 +81,8 @@ export class LoopService {
         }),
     );
     return {
-      metrics: found.iteration.metrics as IterationMetrics | null,
-      previous: (previous?.iteration.metrics as IterationMetrics | null | undefined) ?? null,
+      metrics: storedMetrics(found.db, found.iteration),
+      previous: previous ? storedMetrics(previous.db, previous.iteration) : null,
       delta,
     };
   }
@@ -90,8 +90,7 @@ export class LoopService {
   putLabel(params: Params<'labels.put'>): Result<'labels.put'> {
     const db = this.store();
     if (!db) throw new Error(`${storeFile(this.workspace)}: no run store yet, so no candidate ${params.candidateId} to label`);
-    const exists = db.prepare('SELECT 1 FROM candidates WHERE id = ?').get(params.candidateId);
-    if (!exists) throw new Error(`no candidate ${params.candidateId} in ${storeFile(this.workspace)}`);
+    if (!hasCandidate(db, params.candidateId)) throw new Error(`no candidate ${params.candidateId} in ${storeFile(this.workspace)}`);
     const label = appendLabel(db, params);
     this.events.log('info', `label: candidate ${params.candidateId} marked ${params.verdict} by ${params.author}`);
     return label;
@@ -116,7 +115,7 @@ export class LoopService {
     const loaded = params.configFile
       ? loadRunConfig(resolveRunConfigFile(this.workspace, params.configFile))
       : existing
-        ? runConfigSchema.parse(existing.config)
+        ? storedRunConfig(db!, existing)
         : loadRunConfig(null);
     const finished = existing ? listIterations(db!, existing.id).filter((i) => i.status === 'done').length : 0;
     const iterations = params.more !== undefined ? finished + params.more : (params.iterations ?? loaded.iterations);
@@ -203,4 +202,9 @@ export class LoopService {
     this.db?.close();
     this.db = null;
   }
+}
+
+/** An iteration's stored metrics, checked against the contract's schema; null until it finished. */
+function storedMetrics(db: Db, iteration: IterationRow): z.output<typeof IterationMetricsSchema> | null {
+  return checkedJson(db, IterationMetricsSchema.nullable(), iteration.metrics, `iteration ${iteration.index}: metrics`);
 }

@@ -7,7 +7,7 @@ import { openStore, type Db } from '../store/open-store';
 import { completeStage, createRun, ensureIteration, failStage, findRun, setIterationStatus, stagesOf, type RunRow } from '../store/runs';
 import { loadRunProblems } from './problem-set';
 import type { ProgressUpdate } from './progress';
-import type { RunConfig } from './run-config';
+import { storedRunConfig, type RunConfig } from './run-config';
 import type { Stage, StageContext } from './stage';
 
 export interface IterateOptions {
@@ -98,7 +98,7 @@ function openRun(db: Db, options: IterateOptions): RunRow {
   const { iterations: _requested, ...fixed } = options.config;
   const existing = findRun(db, name);
   if (existing) {
-    const { iterations: _stored, ...stored } = existing.config as RunConfig;
+    const { iterations: _stored, ...stored } = storedRunConfig(db, existing);
     if (JSON.stringify(stored) !== JSON.stringify(fixed)) {
       throw new Error(
         `${storeFile(options.workspace)}: run '${name}' was started with another config; resume it with the same one, or start a new run (--run NAME)`,

@@ -33,6 +33,21 @@ const candidateJoins = `
   JOIN problems p ON p.id = c.problem_id
   LEFT JOIN executions e ON e.candidate_id = c.id AND e.attempt = 0`;
 
+export function candidatesOfProblem(db: Db, iterationId: number, problemId: number): CandidateRow[] {
+  return db
+    .prepare(`SELECT ${candidateColumns} ${candidateJoins} WHERE c.iteration_id = ? AND c.problem_id = ? ORDER BY c.sample_idx`)
+    .all(iterationId, problemId) as CandidateRow[];
+}
+
+export function hasCandidate(db: Db, candidateId: number): boolean {
+  return db.prepare('SELECT 1 FROM candidates WHERE id = ?').get(candidateId) !== undefined;
+}
+
+/** The iteration's candidate ids, in the order they were stored. */
+export function candidateIdsOf(db: Db, iterationId: number): number[] {
+  return (db.prepare('SELECT id FROM candidates WHERE iteration_id = ? ORDER BY id').all(iterationId) as Array<{ id: number }>).map((r) => r.id);
+}
+
 export function candidatesByIds(db: Db, ids: readonly number[]): CandidateRow[] {
   if (ids.length === 0) return [];
   const rows = db

@@ -1,4 +1,4 @@
-import type { Scored } from './scored';
+import type { Scored } from '../../train/scored';
 
 export interface RocPoint {
   fpr: number;
