@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { benchEngine } from '../../test/bench/engine';
 import { registerModelsBench } from './bench-models';
 import { registerSandboxBench } from './bench-sandbox';
+import { registerUiBench } from './bench-ui';
 import { registerUiStoreBench } from './bench-ui-store';
 
 /**
@@ -25,5 +26,6 @@ export function registerBench(program: Command): Command {
   registerSandboxBench(bench);
   registerModelsBench(bench);
   registerUiStoreBench(bench);
+  registerUiBench(bench);
   return bench;
 }
