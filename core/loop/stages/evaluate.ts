@@ -53,8 +53,10 @@ async function baselineEvidence(
 
   const unscored = heldout.filter((c) => c.logprobs === null || c.logprobs.length === 0);
   const logProbs = new Map<number, { mean: number; sum: number }>();
-  if (unscored.length > 0) {
-    const generator = loadModel(latestCheckpoint(ctx.db, ctx.run.id, 'generator')!.path);
+  const generatorCheckpoint = latestCheckpoint(ctx.db, ctx.run.id, 'generator');
+  // A run whose candidates come from a file has no generator: its log-prob baselines stay empty.
+  if (unscored.length > 0 && generatorCheckpoint) {
+    const generator = loadModel(generatorCheckpoint.path);
     const tokenizer = TextTokenizer.load(latestCheckpoint(ctx.db, ctx.run.id, 'tokenizer')!.path);
     const engine = await ctx.engine();
     const model = await uploadModel(engine, generator.config, generator.heads, generator.tensors);
