@@ -33,7 +33,7 @@ describe('the notebook in Chromium', () => {
     page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
     page.on('pageerror', (e) => failures.push(e.message));
     await page.goto(app.url);
-  }, 180_000);
+  }, 300_000);
   afterAll(async () => {
     await app?.stop();
     await browser?.close();
@@ -69,14 +69,14 @@ describe('the notebook in Chromium', () => {
     await page.getByTestId('run-next').click();
     await expect.poll(() => page.getByTestId('progress').count(), { timeout: 20_000 }).toBe(1);
     await shot('progress');
-    await expect.poll(() => iterationStatus(1), { timeout: 90_000, interval: 500 }).toBe('done');
+    await expect.poll(() => iterationStatus(1), { timeout: 240_000, interval: 500 }).toBe('done');
     await expect.poll(() => page.getByTestId('loop-state').textContent(), within).toMatch(/idle/);
     expect(await page.getByTestId('loop-summary').textContent()).toMatch(/^done in \d+ s/);
     // The histogram now overlays iteration 0 as an outline.
     await expect.poll(() => page.getByTestId('histogram').getAttribute('data-previous-passing'), within).not.toBe('');
     expect(await page.getByTestId('histogram').locator('svg rect.outline').count()).toBeGreaterThan(0);
     await shot('iteration-done');
-  }, 120_000);
+  }, 300_000);
 
   it('opens a hard negative: its prompt, execution, and both programs in the diff editor', async () => {
     await page.getByTestId('tab-hard-negatives').click();
@@ -162,9 +162,9 @@ describe('the notebook in Chromium', () => {
     await expect.poll(() => iterationStatus(2), within).not.toBe('done');
     await shot('cancelled');
     await page.getByTestId('run-next').click();
-    await expect.poll(() => iterationStatus(2), { timeout: 90_000, interval: 500 }).toBe('done');
+    await expect.poll(() => iterationStatus(2), { timeout: 240_000, interval: 500 }).toBe('done');
     expect(failures).toEqual([]);
-  }, 150_000);
+  }, 600_000);
 
   it('says so when a new run is started from a config that does not load', async () => {
     const bad = join(workspace, 'bad.jsonc');
