@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { benchEngine } from '../../test/bench/engine';
+import { registerHfBench } from './bench-hf';
 import { registerModelsBench } from './bench-models';
 import { registerSandboxBench } from './bench-sandbox';
 import { registerUiBench } from './bench-ui';
@@ -27,5 +28,6 @@ export function registerBench(program: Command): Command {
   registerModelsBench(bench);
   registerUiStoreBench(bench);
   registerUiBench(bench);
+  registerHfBench(bench);
   return bench;
 }

@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { modelBase } from '../../models/adapters';
 import { loadModel, saveModel } from '../../models/checkpoint';
+import { importHfModel } from '../../models/hf-import';
 import { TextTokenizer } from '../../models/tokenizers';
 import { buildPairs } from '../../train/pairs';
 import { trainRewardModel } from '../../train/reward-trainer';
@@ -9,6 +11,7 @@ import { insertCheckpoint, insertScores, latestCheckpoint } from '../../store/lo
 import { meterCallback } from '../progress';
 import { runFiles } from '../run-files';
 import { stageSeed } from '../seeds';
+import { checkpointFolders, loraOf, rerankerConfig as checkpointRerankerConfig } from '../checkpoint-models';
 import type { Stage } from '../stage';
 import { judgedCandidates } from '../training-candidates';
 
@@ -29,17 +32,27 @@ export const trainRerankerStage: Stage = {
     }
 
     const tokenizer = TextTokenizer.load(latestCheckpoint(ctx.db, ctx.run.id, 'tokenizer')!.path);
-    const generator = config.reward.init === 'generator' ? loadModel(latestCheckpoint(ctx.db, ctx.run.id, 'generator')!.path) : null;
+    // From a checkpoint: the reranker's folder is the backbone (LoRA adapters on it unless full training).
+    const folders = checkpointFolders(config);
+    const rerankerConfig = folders ? checkpointRerankerConfig(config, folders.reranker) : config.reranker;
+    const lora = folders ? loraOf(config, rerankerConfig, ['reward']) : undefined;
+    const start = folders
+      ? importHfModel(folders.reranker, { maxSeqLen: config.model.maxSeqLen }).tensors
+      : config.reward.init === 'generator'
+        ? loadModel(latestCheckpoint(ctx.db, ctx.run.id, 'generator')!.path).tensors
+        : null;
     const engine = await ctx.engine();
     const stateFile = runFiles.rerankerState(ctx.runDir, ctx.iteration.index);
     mkdirSync(dirname(stateFile), { recursive: true });
-    const result = await trainRewardModel(engine, { config: config.reranker, ...(generator ? { tensors: generator.tensors } : {}) }, tokenizer, texts, pairs, { ...config.reward, seed }, {
+    const init = { config: rerankerConfig, ...(start ? { tensors: start } : {}), ...(lora ? { lora } : {}) };
+    const result = await trainRewardModel(engine, init, tokenizer, texts, pairs, { ...config.reward, ...(folders ? { init: 'generator' as const } : {}), seed }, {
       checkpoint: stateFile,
       heldout,
       onProgress: meterCallback('train-reranker', ctx.progress),
     });
     const file = runFiles.reranker(ctx.runDir, ctx.iteration.index);
-    saveModel(file, { config: config.reranker, heads: ['reward'], tensors: await result.trainer.parameters() });
+    const base = lora && folders ? { base: modelBase(folders.reranker) } : {};
+    saveModel(file, { config: rerankerConfig, heads: ['reward'], tensors: await result.trainer.parameters(), ...base });
     const previous = latestCheckpoint(ctx.db, ctx.run.id, 'reranker');
     const { losses: _losses, ...metrics } = result.metrics;
     const hardPairs = pairs.filter((p) => p.weight > 1).length;
