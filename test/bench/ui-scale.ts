@@ -46,7 +46,7 @@ const median = (values: number[]): number => {
 
 /** Evaluates one of ui-scale-page.js's functions in the page. */
 function inPage<T>(page: Page, name: 'openIteration' | 'scrollFrames', arg: unknown): Promise<T> {
-  return page.evaluate(`(${pageSource}).${name}(${JSON.stringify(arg)})`) as Promise<T>;
+  return page.evaluate(`(${pageSource.trim().replace(/;$/, '')}).${name}(${JSON.stringify(arg)})`) as Promise<T>;
 }
 
 const openIteration = (page: Page, iteration: number): Promise<number> => inPage(page, 'openIteration', iteration);
