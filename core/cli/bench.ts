@@ -3,6 +3,7 @@ import { benchEngine } from '../../test/bench/engine';
 import { registerHfBench } from './bench-hf';
 import { registerModelsBench } from './bench-models';
 import { registerSandboxBench } from './bench-sandbox';
+import { registerUiBench } from './bench-ui';
 import { registerUiStoreBench } from './bench-ui-store';
 
 /**
@@ -26,6 +27,7 @@ export function registerBench(program: Command): Command {
   registerSandboxBench(bench);
   registerModelsBench(bench);
   registerUiStoreBench(bench);
+  registerUiBench(bench);
   registerHfBench(bench);
   return bench;
 }
