@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { benchEngine } from '../../test/bench/engine';
 import { registerModelsBench } from './bench-models';
+import { registerRerankBench } from './bench-rerank';
 import { registerSandboxBench } from './bench-sandbox';
 
 /**
@@ -23,5 +24,6 @@ export function registerBench(program: Command): Command {
     });
   registerSandboxBench(bench);
   registerModelsBench(bench);
+  registerRerankBench(bench);
   return bench;
 }

@@ -7,12 +7,20 @@ import { existsSync } from 'node:fs';
 import { warmupCosine } from '../engine/adamw';
 import { loadCheckpoint, restoredLosses, saveCheckpoint } from '../engine/checkpoint';
 import type { Engine } from '../engine/engine';
-import type { HostTensor } from '../engine/protocol';
+import type { Feed, HostTensor } from '../engine/protocol';
 import { Trainer, type ParamSpec } from '../engine/trainer';
 import { pairwiseAccuracy, rocAuc } from '../loop/metrics/ranking';
 import { type ModelRef, feedsFor, modelOfTrainer, rewardProgram } from '../models/programs';
 import { type SpecialIds, type TextTokenizer, specialIds } from '../models/tokenizers';
-import { type Head, type TransformerConfig, bradleyTerryInputs, bradleyTerryLoss, transformerParams } from '../models/transformer';
+import {
+  type Head,
+  type TransformerConfig,
+  bradleyTerryInputs,
+  bradleyTerryLoss,
+  generatorPrefix,
+  hasFrozenGenerator,
+  transformerParams,
+} from '../models/transformer';
 import { EpochOrder, f32, padRight } from './batches';
 import { type JudgedCandidate, type Pair, effectivePass } from './pairs';
 import { type RewardConfig, type RewardConfigInput, rewardConfigSchema } from './reward-config';
@@ -71,6 +79,8 @@ export interface RewardModelInit {
    * 0), or a previous reranker's (head included) to continue training on new pairs, e.g. with mined hard negatives.
    */
   tensors?: Record<string, HostTensor>;
+  /** The SFT generator's weights: the frozen copy whose log-prob a reranker with rewardLogProbSource 'generator' adds. */
+  generator?: Record<string, HostTensor>;
 }
 
 export interface HeldoutCandidate extends JudgedCandidate, ScoredText {}
@@ -92,6 +102,8 @@ export interface RewardResult {
   trainer: Trainer;
   model: ModelRef;
   specs: Record<string, ParamSpec>;
+  /** Tensors the trainer holds but never trains (the frozen generator); a saved reranker needs them too. */
+  frozen: Record<string, HostTensor>;
   metrics: RewardMetrics;
   /** Held-out candidates' scores, in the order given. */
   heldoutScores: number[];
@@ -132,7 +144,19 @@ export async function trainRewardModel(
   if (init.tensors && config.init === 'generator') {
     for (const [name, s] of Object.entries(specs)) {
       const t = init.tensors[name];
-      if (t) s.init = (t.data as Float32Array).slice();
+      if (t && s.trainable !== false) s.init = (t.data as Float32Array).slice();
+    }
+  }
+  const frozen: Record<string, HostTensor> = {};
+  if (hasFrozenGenerator(cfg)) {
+    for (const [name, s] of Object.entries(specs)) {
+      if (!name.startsWith(generatorPrefix)) continue;
+      const t = init.generator?.[name.slice(generatorPrefix.length)] ?? init.tensors?.[name];
+      if (!t || t.dims.join() !== s.shape.join()) {
+        throw new Error(`reward model: the frozen generator needs tensor '${name.slice(generatorPrefix.length)}' of shape [${s.shape}] (give the SFT generator's weights)`);
+      }
+      s.init = (t.data as Float32Array).slice();
+      frozen[name] = { dtype: 'float32', dims: s.shape, data: s.init };
     }
   }
   const trainer = await Trainer.create(engine, {
@@ -167,7 +191,7 @@ export async function trainRewardModel(
   if (options.checkpoint) await saveCheckpoint(options.checkpoint, trainer, undefined, { config: JSON.stringify(cfg), trainer: 'reward', losses: JSON.stringify(losses) });
   const seconds = (performance.now() - started) / 1000;
   const shapes = Object.fromEntries(Object.entries(specs).map(([n, s]) => [n, s.shape]));
-  const model = modelOfTrainer(trainer, cfg, heads, shapes);
+  const model = modelOfTrainer(trainer, cfg, heads, shapes, Object.keys(frozen).length ? await frozenFeeds(engine, frozen) : {});
 
   const heldout = options.heldout ?? [];
   const heldoutScores = heldout.length ? await scoreCandidates(engine, model, tokenizer, heldout, { maxLength }) : [];
@@ -179,6 +203,7 @@ export async function trainRewardModel(
     trainer,
     model,
     specs,
+    frozen,
     heldoutScores,
     metrics: {
       steps: config.steps,
@@ -191,4 +216,13 @@ export async function trainRewardModel(
       heldoutAuc: rocAuc(scored),
     },
   };
+}
+
+let frozenUploads = 0;
+
+/** Puts frozen tensors into the engine worker so inference programs, which take every parameter as an input, can name them. */
+async function frozenFeeds(engine: Engine, tensors: Record<string, HostTensor>): Promise<Record<string, Feed>> {
+  const prefix = `reward-frozen${frozenUploads++}/`;
+  await engine.put(Object.fromEntries(Object.entries(tensors).map(([k, t]) => [prefix + k, t])));
+  return Object.fromEntries(Object.keys(tensors).map((k) => [k, { resident: prefix + k }]));
 }

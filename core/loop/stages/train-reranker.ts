@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadModel, saveModel } from '../../models/checkpoint';
+import { hasFrozenGenerator } from '../../models/transformer';
 import { TextTokenizer } from '../../models/tokenizers';
 import { buildPairs } from '../../train/pairs';
 import { trainRewardModel } from '../../train/reward-trainer';
@@ -28,17 +29,22 @@ export const trainRerankerStage: Stage = {
     }
 
     const tokenizer = TextTokenizer.load(latestCheckpoint(ctx.db, ctx.run.id, 'tokenizer')!.path);
-    const generator = config.reward.init === 'generator' ? loadModel(latestCheckpoint(ctx.db, ctx.run.id, 'generator')!.path) : null;
+    const needsGenerator = config.reward.init === 'generator' || hasFrozenGenerator(config.reranker);
+    const generator = needsGenerator ? loadModel(latestCheckpoint(ctx.db, ctx.run.id, 'generator')!.path) : null;
     const engine = await ctx.engine();
     const stateFile = runFiles.rerankerState(ctx.runDir, ctx.iteration.index);
     mkdirSync(dirname(stateFile), { recursive: true });
-    const result = await trainRewardModel(engine, { config: config.reranker, ...(generator ? { tensors: generator.tensors } : {}) }, tokenizer, texts, pairs, { ...config.reward, seed }, {
+    const result = await trainRewardModel(engine, {
+        config: config.reranker,
+        ...(generator && config.reward.init === 'generator' ? { tensors: generator.tensors } : {}),
+        ...(generator ? { generator: generator.tensors } : {}),
+      }, tokenizer, texts, pairs, { ...config.reward, seed }, {
       checkpoint: stateFile,
       heldout,
       onProgress: meterCallback('train-reranker', ctx.progress),
     });
     const file = runFiles.reranker(ctx.runDir, ctx.iteration.index);
-    saveModel(file, { config: config.reranker, heads: ['reward'], tensors: await result.trainer.parameters() });
+    saveModel(file, { config: config.reranker, heads: ['reward'], tensors: { ...(await result.trainer.parameters()), ...result.frozen } });
     const previous = latestCheckpoint(ctx.db, ctx.run.id, 'reranker');
     const { losses: _losses, ...metrics } = result.metrics;
     const hardPairs = pairs.filter((p) => p.weight > 1).length;
