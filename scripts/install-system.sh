@@ -9,6 +9,7 @@ wanted=(
   "chromium:/usr/bin/chromium"
   "bubblewrap:/usr/bin/bwrap"
   "python3:/usr/bin/python3"
+  "pyflakes3:/usr/bin/pyflakes3"
   "g++:/usr/bin/g++"
   "openjdk-17-jdk-headless:/usr/lib/jvm/java-17-openjdk-amd64/bin/javac"
   "mono-devel:/usr/bin/mcs"

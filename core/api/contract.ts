@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { AppInfoSchema } from './app-info';
 import { LogLineSchema } from './log-line';
+import { inspectEvents, inspectMethods } from './inspect';
 import { loopEvents, loopMethods } from './loop';
+import { notebookMethods } from './notebook';
 import { sandboxExecute, SandboxProgressSchema } from './sandbox';
 
 /**
@@ -20,6 +22,8 @@ export const methods = {
   },
   'sandbox.execute': sandboxExecute,
   ...loopMethods,
+  ...notebookMethods,
+  ...inspectMethods,
 } as const;
 
 /** Events the core pushes to every connected client. */
@@ -27,6 +31,7 @@ export const events = {
   log: LogLineSchema,
   'sandbox.progress': SandboxProgressSchema,
   ...loopEvents,
+  ...inspectEvents,
 } as const;
 
 export type MethodName = keyof typeof methods;

@@ -25,14 +25,29 @@ export interface TrainSpec {
   params: Record<string, ParamSpec>;
   /** Batch inputs with symbolic dims, so one program serves every batch size and length. */
   inputs: Record<string, { shape: Shape; dtype: DType }>;
-  loss: (p: Record<string, Tensor>, x: Record<string, Tensor>) => Tensor;
+  /** The loss, or the loss with scalar metrics computed in the same forward pass (fetched with it, no gradient). */
+  loss: (p: Record<string, Tensor>, x: Record<string, Tensor>) => Tensor | LossWithMetrics;
   optimizer?: Partial<AdamWConfig>;
+}
+
+export interface LossWithMetrics {
+  loss: Tensor;
+  metrics: Record<string, Tensor>;
 }
 
 export interface StepResult {
   loss: number;
   gradNorm: number;
+  /** The spec's metrics at this step's weights before the update (averaged over micro-batches). */
+  metrics: Record<string, number>;
 }
+
+function splitLoss(out: Tensor | LossWithMetrics): LossWithMetrics {
+  return 'metrics' in out ? out : { loss: out, metrics: {} };
+}
+
+const metricOutputs = (metrics: Record<string, Tensor>): Record<string, Tensor> =>
+  Object.fromEntries(Object.entries(metrics).map(([k, t]) => [`metric.${k}`, t]));
 
 /** Everything a checkpoint needs from a trainer (moments are keyed `m.<name>` and `v.<name>`). */
 export interface TrainerState {
@@ -59,6 +74,7 @@ export class Trainer {
     private readonly spec: TrainSpec,
     private readonly prefix: string,
     readonly programs: { fused: Program; grads: Program; accumulate: Program; apply: Program },
+    private readonly metricNames: string[] = [],
   ) {
     this.names = Object.keys(spec.params).filter((n) => spec.params[n]!.trainable !== false);
   }
@@ -76,18 +92,19 @@ export class Trainer {
     const trainable = Object.keys(spec.params).filter((n) => spec.params[n]!.trainable !== false);
     const decays = (n: string): boolean => spec.params[n]!.decay ?? spec.params[n]!.shape.length >= 2;
 
-    const loss = spec.loss(p, x);
+    const { loss, metrics } = splitLoss(spec.loss(p, x));
     const grads = grad(loss, trainable.map((n) => p[n]!));
     const opt = adamw(
       trainable.map((n, i) => ({ name: n, value: p[n]!, grad: grads[i]!, decay: decays(n) })),
       cfg,
     );
-    const fused = emitProgram({ loss, ...optimizerOutputs(opt) }, { frozen, name: 'train_step' });
+    const extra = metricOutputs(metrics);
+    const fused = emitProgram({ loss, ...extra, ...optimizerOutputs(opt) }, { frozen, name: 'train_step' });
 
     const gradOut = Object.fromEntries(trainable.map((n, i) => [`g.${n}`, grads[i]!]));
-    const gradsProgram = emitProgram({ loss, ...gradOut }, { frozen, name: 'grads' });
+    const gradsProgram = emitProgram({ loss, ...extra, ...gradOut }, { frozen, name: 'grads' });
     const accOut = Object.fromEntries(trainable.map((n, i) => [`g.${n}`, add(input(`acc.${n}`, spec.params[n]!.shape), grads[i]!)]));
-    const accumulate = emitProgram({ loss, ...accOut }, { frozen, name: 'accumulate' });
+    const accumulate = emitProgram({ loss, ...extra, ...accOut }, { frozen, name: 'accumulate' });
 
     // The apply program: the same AdamW over gradients fed in (summed micro-batch gradients times 1/count).
     const scale = input('gradScale', []);
@@ -99,7 +116,7 @@ export class Trainer {
     }));
     const apply = emitProgram(optimizerOutputs(adamw(applyParams, cfg)), { name: 'apply' });
 
-    const t = new Trainer(engine, spec, `trainer${trainers++}/`, { fused, grads: gradsProgram, accumulate, apply });
+    const t = new Trainer(engine, spec, `trainer${trainers++}/`, { fused, grads: gradsProgram, accumulate, apply }, Object.keys(extra));
     // Sessions for the accumulation programs are created on first use (engine.run loads lazily).
     await engine.load(fused);
     const initial: Record<string, HostTensor> = {};
@@ -160,11 +177,12 @@ export class Trainer {
       const out = await this.engine.run(this.programs.fused, {
         feeds: { ...micro[0], ...this.stateFeeds(), ...this.scalars(lr) },
         keep: this.stateKeep(),
-        fetch: ['loss', 'gradNorm'],
+        fetch: ['loss', 'gradNorm', ...this.metricNames],
       });
-      return { loss: out.loss!.data[0] as number, gradNorm: out.gradNorm!.data[0] as number };
+      return { loss: out.loss!.data[0] as number, gradNorm: out.gradNorm!.data[0] as number, metrics: this.readMetrics([out]) };
     }
     let loss = 0;
+    const outs: Record<string, HostTensor>[] = [];
     const params = Object.fromEntries(this.names.map((n) => [n, this.resident(`p.${n}`)]));
     const accKeep = Object.fromEntries(this.names.map((n) => [`g.${n}`, `${this.prefix}acc.${n}`]));
     for (let i = 0; i < micro.length; i++) {
@@ -172,9 +190,10 @@ export class Trainer {
       const out = await this.engine.run(i === 0 ? this.programs.grads : this.programs.accumulate, {
         feeds: { ...micro[i], ...params, ...acc },
         keep: accKeep,
-        fetch: ['loss'],
+        fetch: ['loss', ...this.metricNames],
       });
       loss += out.loss!.data[0] as number;
+      outs.push(out);
     }
     const acc = Object.fromEntries(this.names.map((n) => [`acc.${n}`, this.resident(`acc.${n}`)]));
     const out = await this.engine.run(this.programs.apply, {
@@ -188,7 +207,15 @@ export class Trainer {
       fetch: ['gradNorm'],
     });
     await this.engine.drop(this.names.map((n) => `${this.prefix}acc.${n}`));
-    return { loss: loss / micro.length, gradNorm: out.gradNorm!.data[0] as number };
+    return { loss: loss / micro.length, gradNorm: out.gradNorm!.data[0] as number, metrics: this.readMetrics(outs) };
+  }
+
+  private readMetrics(outs: Record<string, HostTensor>[]): Record<string, number> {
+    const metrics: Record<string, number> = {};
+    for (const name of this.metricNames) {
+      metrics[name.slice('metric.'.length)] = outs.reduce((s, o) => s + (o[name]!.data[0] as number), 0) / outs.length;
+    }
+    return metrics;
   }
 
   /** Current trainable parameters (copied out of the worker). */
@@ -238,7 +265,7 @@ export class Trainer {
     }
     const x: Record<string, Tensor> = {};
     for (const [name, s] of Object.entries(this.spec.inputs)) x[name] = input(name, s.shape, s.dtype);
-    return emitProgram({ loss: this.spec.loss(p, x) }, { frozen, name: 'eval' });
+    return emitProgram({ loss: splitLoss(this.spec.loss(p, x)).loss }, { frozen, name: 'eval' });
   }
 
   async evaluate(batch: Record<string, HostTensor>): Promise<number> {

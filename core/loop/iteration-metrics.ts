@@ -3,9 +3,9 @@ import type { Db } from '../store/open-store';
 import { type BaselineCandidate, type Baselines, baselines, normalizeProgram } from './metrics/baselines';
 import { fixedEdges, histogram, type Histogram } from './metrics/histogram';
 import { meanPassAtK } from './metrics/pass-at-k';
-import { pairwiseAccuracy, rocAuc } from './metrics/ranking';
+import { pairwiseAccuracy, rocAuc } from '../train/ranking';
 import { rerankMetrics } from './metrics/rerank';
-import type { Scored } from './metrics/scored';
+import type { Scored } from '../train/scored';
 import { verdictsOf } from './verdicts';
 
 export interface SelectionMetrics {

@@ -7,8 +7,8 @@ import { buildPairs } from '../train/pairs';
 import { latestCheckpoint, scoresOf } from '../store/loop-records';
 import type { Db } from '../store/open-store';
 import { listIterations, type RunRow } from '../store/runs';
-import { candidatesByIds, scoringCheckpointOf } from '../store/views';
-import type { RunConfig } from './run-config';
+import { candidateIdsOf, candidatesByIds, scoringCheckpointOf } from '../store/views';
+import { storedRunConfig } from './run-config';
 import { stageSeed } from './seeds';
 import { judgedCandidates } from './training-candidates';
 import { verdictsOf } from './verdicts';
@@ -25,7 +25,7 @@ export interface ExportSummary {
  */
 export function exportRun(db: Db, run: RunRow, outDir: string): ExportSummary {
   mkdirSync(outDir, { recursive: true });
-  const config = run.config as RunConfig;
+  const config = storedRunConfig(db, run);
   const iterations = listIterations(db, run.id);
   const last = iterations[iterations.length - 1];
   if (!last) throw new Error(`run '${run.name}' has no iterations to export yet`);
@@ -48,8 +48,7 @@ export function exportRun(db: Db, run: RunRow, outDir: string): ExportSummary {
     const verdicts = verdictsOf(db, run.id, iteration.id);
     const checkpoint = scoringCheckpointOf(db, run.id, iteration.id);
     const scores = checkpoint === null ? new Map<number, number>() : scoresOf(db, iteration.id, checkpoint);
-    const ids = (db.prepare('SELECT id FROM candidates WHERE iteration_id = ? ORDER BY id').all(iteration.id) as Array<{ id: number }>).map((r) => r.id);
-    for (const c of candidatesByIds(db, ids)) {
+    for (const c of candidatesByIds(db, candidateIdsOf(db, iteration.id))) {
       const verdict = verdicts.get(c.candidateId);
       candidateLines.push(
         JSON.stringify({

@@ -1,9 +1,10 @@
+import { IterationMetricsSchema } from '../api/loop';
+import { checkedJson } from '../store/json-column';
 import { listMined } from '../store/loop-records';
 import type { Db } from '../store/open-store';
 import { findRun, listIterations, stagesOf } from '../store/runs';
-import type { IterationMetrics } from './iteration-metrics';
 import { type Baselines, freeBaselines } from './metrics/baselines';
-import type { RunConfig } from './run-config';
+import { storedRunConfig } from './run-config';
 import type { Stage } from './stage';
 
 export interface IterationStatus {
@@ -46,15 +47,16 @@ export interface RunStatus {
 export function runStatus(db: Db, runName: string, stages: readonly Stage[]): RunStatus | null {
   const run = findRun(db, runName);
   if (!run) return null;
+  const config = storedRunConfig(db, run);
   return {
     run: run.name,
     iterations: listIterations(db, run.id).map((iteration) => {
       const records = stagesOf(db, iteration.id);
       const done = new Set(records.filter((r) => r.status === 'done').map((r) => r.stage));
       const failed = records.find((r) => r.status === 'failed' && !done.has(r.stage)) ?? null;
-      const applicable = stages.filter((s) => !s.runsIn || s.runsIn(iteration.index, run.config as RunConfig)).map((s) => s.name);
+      const applicable = stages.filter((s) => !s.runsIn || s.runsIn(iteration.index, config)).map((s) => s.name);
       const next = applicable.find((name) => !done.has(name)) ?? null;
-      const m = iteration.metrics as Partial<IterationMetrics> | null;
+      const m = checkedJson(db, IterationMetricsSchema.partial().nullable(), iteration.metrics, `iteration ${iteration.index}: metrics`);
       return {
         index: iteration.index,
         stage: failed?.stage ?? next ?? applicable[applicable.length - 1] ?? null,

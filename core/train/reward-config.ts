@@ -1,15 +1,12 @@
 import { z } from 'zod';
+import { optimizerFields } from './shared/optimizer-config';
 
 /** The reward model (reranker) trainer: Bradley-Terry over (problem, passing, failing) pairs (TRL's RewardConfig, plus hard negatives). */
 export const rewardConfigSchema = z
   .object({
     steps: z.number().int().positive().default(250).describe('optimizer steps (fixed in steps, never in time)'),
     batchPairs: z.number().int().positive().default(32).describe('pairs per step (each pair is two sequences)'),
-    lr: z.number().positive().default(5e-4).describe('peak learning rate'),
-    minLr: z.number().nonnegative().default(5e-5).describe('learning rate at the end of the cosine decay'),
-    warmupSteps: z.number().int().nonnegative().default(10).describe('linear warm-up steps'),
-    weightDecay: z.number().nonnegative().default(0.1).describe('AdamW weight decay (matrices only)'),
-    clipNorm: z.number().positive().default(1).describe('clip the global gradient norm to this'),
+    ...optimizerFields({ lr: 5e-4, minLr: 5e-5 }),
     seed: z.number().int().nonnegative().default(0).describe('pair sampling and data order'),
     maxLength: z.number().int().positive().default(256).describe('longest sequence (prompt + completion) in tokens; longer ones are cut'),
     hardNegativeWeight: z.number().min(1).default(2).describe('loss weight of pairs whose failing candidate is a mined hard negative (1: no up-weighting)'),

@@ -3,13 +3,10 @@
  * bos + prompt + completion + eos, trained with the Bradley-Terry loss so a problem's passing candidates score
  * above its failing ones. Held-out metrics are pairwise accuracy (what the loss optimises) and ROC-AUC.
  */
-import { existsSync } from 'node:fs';
-import { warmupCosine } from '../engine/adamw';
-import { loadCheckpoint, restoredLosses, saveCheckpoint } from '../engine/checkpoint';
 import type { Engine } from '../engine/engine';
 import type { Feed, HostTensor } from '../engine/protocol';
 import { Trainer, type ParamSpec } from '../engine/trainer';
-import { pairwiseAccuracy, rocAuc } from '../loop/metrics/ranking';
+import { pairwiseAccuracy, rocAuc } from './ranking';
 import { type ModelRef, feedsFor, modelOfTrainer, rewardProgram } from '../models/programs';
 import { type SpecialIds, type TextTokenizer, specialIds } from '../models/tokenizers';
 import {
@@ -24,12 +21,11 @@ import {
 import { EpochOrder, f32, padRight } from './batches';
 import { type JudgedCandidate, type Pair, effectivePass } from './pairs';
 import { type RewardConfig, type RewardConfigInput, rewardConfigSchema } from './reward-config';
+import { tailMean } from './shared/loss-tail';
+import { type Progress, TrainingCheckpoint } from './shared/resume';
+import { learningRate } from './shared/schedule';
 
-export interface Progress {
-  done: number;
-  total: number;
-  loss?: number;
-}
+export type { Progress } from './shared/resume';
 
 /** What the reranker reads: the problem's prompt and one candidate completion. */
 export interface ScoredText {
@@ -165,9 +161,8 @@ export async function trainRewardModel(
     loss: (p, x) => bradleyTerryLoss(cfg, p, x, config.centerRewardsCoefficient),
     optimizer: { weightDecay: config.weightDecay, clipNorm: config.clipNorm },
   });
-  // The loss history travels with the checkpoint, so a resumed run reports what the uninterrupted one would.
-  const losses: number[] = [];
-  if (options.checkpoint && existsSync(options.checkpoint)) losses.push(...restoredLosses(await loadCheckpoint(options.checkpoint, trainer)));
+  const checkpoint = new TrainingCheckpoint(options.checkpoint, { config: JSON.stringify(cfg), trainer: 'reward' });
+  const { losses } = await checkpoint.resume(trainer);
 
   const order = new EpochOrder(pairs.length, config.seed);
   const started = performance.now();
@@ -183,12 +178,11 @@ export async function trainRewardModel(
       weight: f32(batch.map((p) => p.weight), [batch.length]),
       margin: f32(batch.map(() => config.margin), [batch.length]),
     };
-    const lr = warmupCosine(step + 1, { peak: config.lr, min: config.minLr, warmup: config.warmupSteps, total: config.steps });
-    const { loss } = await trainer.trainStep(feeds, lr);
+    const { loss } = await trainer.trainStep(feeds, learningRate(step, config));
     losses.push(loss);
     options.onProgress?.({ done: step + 1, total: config.steps, loss });
   }
-  if (options.checkpoint) await saveCheckpoint(options.checkpoint, trainer, undefined, { config: JSON.stringify(cfg), trainer: 'reward', losses: JSON.stringify(losses) });
+  await checkpoint.save(trainer, losses);
   const seconds = (performance.now() - started) / 1000;
   const shapes = Object.fromEntries(Object.entries(specs).map(([n, s]) => [n, s.shape]));
   const model = modelOfTrainer(trainer, cfg, heads, shapes, Object.keys(frozen).length ? await frozenFeeds(engine, frozen) : {});
@@ -198,7 +192,6 @@ export async function trainRewardModel(
   const scored = heldout.map((c, i) => ({ taskId: c.taskId, score: heldoutScores[i]!, passed: effectivePass(c) }));
   const byTask = new Map<string, typeof scored>();
   for (const s of scored) byTask.set(s.taskId, [...(byTask.get(s.taskId) ?? []), s]);
-  const tail = losses.slice(-Math.max(1, Math.floor(losses.length / 10)));
   return {
     trainer,
     model,
@@ -208,7 +201,7 @@ export async function trainRewardModel(
     metrics: {
       steps: config.steps,
       pairs: pairs.length,
-      trainLoss: tail.length ? tail.reduce((a, b) => a + b, 0) / tail.length : NaN,
+      trainLoss: tailMean(losses),
       losses,
       pairsPerSecond: seconds > 0 ? (losses.length * Math.min(config.batchPairs, pairs.length)) / seconds : 0,
       seconds,

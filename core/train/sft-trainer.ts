@@ -2,26 +2,22 @@
  * Supervised fine-tuning: causal-LM loss on bos + prompt + solution + eos with the prompt masked out, so the
  * model learns to write solutions, not prompts. Held-out loss is measured the same way on problems it never saw.
  */
-import { existsSync } from 'node:fs';
-import { loadCheckpoint, restoredLosses, saveCheckpoint } from '../engine/checkpoint';
 import type { Engine } from '../engine/engine';
 import { withLora } from '../engine/lora';
 import type { Feed, HostTensor } from '../engine/protocol';
 import { Trainer, type ParamSpec } from '../engine/trainer';
-import { warmupCosine } from '../engine/adamw';
 import type { Problem } from '../data/problem';
 import { type ModelRef, modelOfTrainer, uploadModel } from '../models/programs';
 import { promptTokens } from '../models/sampling';
 import { type SpecialIds, type TextTokenizer, specialIds } from '../models/tokenizers';
 import { type Head, type TransformerConfig, lmLoss, lmLossInputs, transformerParams } from '../models/transformer';
 import { EpochOrder, f32, i64 } from './batches';
+import { tailMean } from './shared/loss-tail';
+import { type Progress, TrainingCheckpoint } from './shared/resume';
+import { learningRate } from './shared/schedule';
 import { type SftConfig, sftConfigSchema, type SftConfigInput } from './sft-config';
 
-export interface Progress {
-  done: number;
-  total: number;
-  loss?: number;
-}
+export type { Progress } from './shared/resume';
 
 export interface SftExample {
   tokens: number[];
@@ -142,37 +138,31 @@ export async function trainSft(
     loss: (p, x) => lmLoss(cfg, p, x),
     optimizer: { weightDecay: config.weightDecay, clipNorm: config.clipNorm },
   });
-  // The loss history travels with the checkpoint, so a resumed run reports what the uninterrupted one would.
-  const losses: number[] = [];
-  if (options.checkpoint && existsSync(options.checkpoint)) losses.push(...restoredLosses(await loadCheckpoint(options.checkpoint, trainer)));
+  const checkpoint = new TrainingCheckpoint(options.checkpoint, { config: JSON.stringify(cfg), trainer: 'sft' });
+  const { losses } = await checkpoint.resume(trainer);
 
   const order = new EpochOrder(train.length, config.seed);
   let tokens = 0;
   const started = performance.now();
-  const save = async (): Promise<void> => {
-    if (options.checkpoint) await saveCheckpoint(options.checkpoint, trainer, undefined, { config: JSON.stringify(cfg), trainer: 'sft', losses: JSON.stringify(losses) });
-  };
   for (let step = trainer.stepCount; step < config.steps; step++) {
     const batch = order.batch(step, config.batchSize).map((i) => train[i]!);
     const per = Math.ceil(batch.length / config.microBatches);
     const micro = Array.from({ length: config.microBatches }, (_, m) => sftBatch(batch.slice(m * per, (m + 1) * per), special.pad));
-    const lr = warmupCosine(step + 1, { peak: config.lr, min: config.minLr, warmup: config.warmupSteps, total: config.steps });
-    const { loss } = await trainer.trainStep(micro.length === 1 ? micro[0]! : micro, lr);
+    const { loss } = await trainer.trainStep(micro.length === 1 ? micro[0]! : micro, learningRate(step, config));
     losses.push(loss);
     tokens += batch.reduce((s, e) => s + e.tokens.length, 0);
-    if (config.checkpointEvery > 0 && (step + 1) % config.checkpointEvery === 0) await save();
+    await checkpoint.maybeSave(trainer, losses, config.checkpointEvery);
     options.onProgress?.({ done: step + 1, total: config.steps, loss });
   }
-  await save();
+  await checkpoint.save(trainer, losses);
   const seconds = (performance.now() - started) / 1000;
-  const tail = losses.slice(-Math.max(1, Math.floor(losses.length / 10)));
   return {
     trainer,
     specs,
     model: modelOfTrainer(trainer, cfg, heads, Object.fromEntries(Object.entries(specs).map(([n, s]) => [n, s.shape])), frozenFeeds),
     metrics: {
       steps: config.steps,
-      trainLoss: tail.length ? tail.reduce((a, b) => a + b, 0) / tail.length : NaN,
+      trainLoss: tailMean(losses),
       heldoutLoss: await evaluateLoss(trainer, heldout, config.batchSize, special.pad),
       losses,
       tokensPerSecond: seconds > 0 ? tokens / seconds : 0,
