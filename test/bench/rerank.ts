@@ -63,11 +63,20 @@ export interface IterationFigures {
   reranker_auc: number | null;
 }
 
+export interface AblationFigures {
+  reranker: PickFigure;
+  agreement_rerank: PickFigure;
+  /** Every baseline on the same held-out candidates (the same for every ablation of a seed). */
+  baselines: Record<BaselineName, PickFigure>;
+  reranker_auc: number | null;
+  seconds: number;
+}
+
 export interface SeedFigures {
   seed: number;
   iterations: IterationFigures[];
   /** Each ablation on the last iteration: the reranker's pick and the combined pick with that reranker. */
-  ablations: Partial<Record<AblationName, { reranker: PickFigure; agreement_rerank: PickFigure; seconds: number }>>;
+  ablations: Partial<Record<AblationName, AblationFigures>>;
   seconds: number;
 }
 
@@ -125,7 +134,7 @@ function ablated(config: RunConfig, name: AblationName): RunConfig {
  * held-out candidates, and records the scores under a checkpoint of kind `ablation:<name>` in the bench's own run
  * store, so the held-out figures come from the same code as the loop's.
  */
-async function runAblation(workspace: string, index: number, name: AblationName, steps: number | null, log: (line: string) => void) {
+async function runAblation(workspace: string, index: number, name: AblationName, steps: number | null, log: (line: string) => void): Promise<AblationFigures> {
   const started = performance.now();
   const db = openStore(join(workspace, 'run.sqlite'));
   const engine = await Engine.start();
@@ -158,9 +167,13 @@ async function runAblation(workspace: string, index: number, name: AblationName,
     const checkpointId = insertCheckpoint(db, { runId: run.id, iterationId: iteration.id, kind: `ablation:${name}`, path: '', parentId: null, meta: { ablation: name } });
     insertScores(db, checkpointId, heldoutIds.map((candidateId, i) => ({ candidateId, score: result.heldoutScores[i]! })));
     const m = iterationMetrics(db, run.id, iteration.id, checkpointId, { logProbs: new Map(), outputs: probesOf(db, iteration.id) });
+    const f = figures(index, m);
+    log(`seed ${config.seed} ablation ${name}: reranker ${f.reranker.pass1?.toFixed(3)}, combined ${f.baselines.agreement_rerank.pass1?.toFixed(3)}`);
     return {
-      reranker: { pass1: m.rerank_pass1, gap_closed: gap(m.rerank_pass1, m) },
-      agreement_rerank: { pass1: m.baselines.agreement_rerank, gap_closed: gap(m.baselines.agreement_rerank, m) },
+      reranker: f.reranker,
+      agreement_rerank: f.baselines.agreement_rerank,
+      baselines: f.baselines,
+      reranker_auc: m.reranker_auc,
       seconds: (performance.now() - started) / 1000,
     };
   } finally {

@@ -55,10 +55,12 @@ export async function baselineEvidence(
   const problems = new Map(listProblems(ctx.db, ctx.run.id).map((p) => [p.id, p]));
   const heldout = listCandidates(ctx.db, ctx.iteration.id).filter((c) => problems.get(c.problemId)!.split === 'heldout');
 
+  // Imported candidates carry no log-probs: the current generator scores them (none when the run has no generator).
   const unscored = heldout.filter((c) => c.logprobs === null || c.logprobs.length === 0);
   const logProbs = new Map<number, { mean: number; sum: number }>();
-  if (unscored.length > 0) {
-    const generator = loadModel(latestCheckpoint(ctx.db, ctx.run.id, 'generator')!.path);
+  const generatorFile = latestCheckpoint(ctx.db, ctx.run.id, 'generator')?.path;
+  if (unscored.length > 0 && generatorFile !== undefined) {
+    const generator = loadModel(generatorFile);
     const tokenizer = TextTokenizer.load(latestCheckpoint(ctx.db, ctx.run.id, 'tokenizer')!.path);
     const engine = await ctx.engine();
     const model = await uploadModel(engine, generator.config, generator.heads, generator.tensors);

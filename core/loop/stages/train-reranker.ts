@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadModel, saveModel } from '../../models/checkpoint';
-import { hasFrozenGenerator } from '../../models/transformer';
+import { hasFrozenGenerator, type TransformerConfig } from '../../models/transformer';
 import { TextTokenizer } from '../../models/tokenizers';
 import { buildPairs } from '../../train/pairs';
 import { trainRewardModel } from '../../train/reward-trainer';
@@ -10,7 +10,7 @@ import { insertCheckpoint, insertScores, latestCheckpoint } from '../../store/lo
 import { meterCallback } from '../progress';
 import { runFiles } from '../run-files';
 import { stageSeed } from '../seeds';
-import type { Stage } from '../stage';
+import type { Stage, StageContext } from '../stage';
 import { judgedCandidates } from '../training-candidates';
 
 /**
@@ -30,13 +30,14 @@ export const trainRerankerStage: Stage = {
     }
 
     const tokenizer = TextTokenizer.load(latestCheckpoint(ctx.db, ctx.run.id, 'tokenizer')!.path);
-    const needsGenerator = config.reward.init === 'generator' || hasFrozenGenerator(config.reranker);
-    const generator = needsGenerator ? loadModel(latestCheckpoint(ctx.db, ctx.run.id, 'generator')!.path) : null;
+    const generatorFile = latestCheckpoint(ctx.db, ctx.run.id, 'generator')?.path ?? null;
+    const generator = generatorFile !== null && (config.reward.init === 'generator' || hasFrozenGenerator(config.reranker)) ? loadModel(generatorFile) : null;
+    const reranker = rerankerConfig(config.reranker, generator?.config ?? null, ctx.log);
     const engine = await ctx.engine();
     const stateFile = runFiles.rerankerState(ctx.runDir, ctx.iteration.index);
     mkdirSync(dirname(stateFile), { recursive: true });
     const result = await trainRewardModel(engine, {
-        config: config.reranker,
+        config: reranker,
         ...(generator && config.reward.init === 'generator' ? { tensors: generator.tensors } : {}),
         ...(generator ? { generator: generator.tensors } : {}),
       }, tokenizer, texts, pairs, { ...config.reward, seed }, {
@@ -45,7 +46,7 @@ export const trainRerankerStage: Stage = {
       onProgress: meterCallback('train-reranker', ctx.progress),
     });
     const file = runFiles.reranker(ctx.runDir, ctx.iteration.index);
-    saveModel(file, { config: config.reranker, heads: ['reward'], tensors: { ...(await result.trainer.parameters()), ...result.frozen } });
+    saveModel(file, { config: reranker, heads: ['reward'], tensors: { ...(await result.trainer.parameters()), ...result.frozen } });
     const previous = latestCheckpoint(ctx.db, ctx.run.id, 'reranker');
     const { losses: _losses, ...metrics } = result.metrics;
     const hardPairs = pairs.filter((p) => p.weight > 1).length;
@@ -69,3 +70,22 @@ export const trainRerankerStage: Stage = {
     };
   },
 };
+
+/**
+ * The reranker as it can be built here: a frozen copy of the generator needs a generator of the reranker's own shape;
+ * without one (candidates imported and no SFT, or a reranker of another size) the log-prob term falls back to the
+ * reranker's own LM head, and the log says so. The saved reranker records what it is.
+ */
+function rerankerConfig(config: TransformerConfig, generator: TransformerConfig | null, log: StageContext['log']): TransformerConfig {
+  if (!hasFrozenGenerator(config)) return config;
+  const shape = (c: TransformerConfig): string => {
+    const { rewardLogProbWeight: _w, rewardLogProbSource: _s, ...rest } = c;
+    return JSON.stringify(rest);
+  };
+  if (generator !== null && shape(generator) === shape(config)) return config;
+  log(
+    'warn',
+    `train-reranker: ${generator === null ? 'no generator in this run' : "the generator's shape is not the reranker's"}, so the log-prob term is under the reranker's own LM head (reranker.rewardLogProbSource 'own')`,
+  );
+  return { ...config, rewardLogProbSource: 'own' };
+}
