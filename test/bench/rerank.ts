@@ -168,7 +168,8 @@ async function runAblation(workspace: string, index: number, name: AblationName,
     insertScores(db, checkpointId, heldoutIds.map((candidateId, i) => ({ candidateId, score: result.heldoutScores[i]! })));
     const m = iterationMetrics(db, run.id, iteration.id, checkpointId, { logProbs: new Map(), outputs: probesOf(db, iteration.id) });
     const f = figures(index, m);
-    log(`seed ${config.seed} ablation ${name}: reranker ${f.reranker.pass1?.toFixed(3)}, combined ${f.baselines.agreement_rerank.pass1?.toFixed(3)}`);
+    const picks = Object.entries(f.baselines).map(([n, b]) => `${n} ${b.pass1?.toFixed(3) ?? '-'}`);
+    log(`seed ${config.seed} ablation ${name}: reranker ${f.reranker.pass1?.toFixed(3) ?? "-"} (AUC ${m.reranker_auc?.toFixed(3) ?? '-'}); ${picks.join(', ')}`);
     return {
       reranker: f.reranker,
       agreement_rerank: f.baselines.agreement_rerank,
