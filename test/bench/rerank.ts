@@ -13,10 +13,11 @@
  */
 import { join } from 'node:path';
 import { iterate } from '../../core/loop/pipeline';
-import { type IterationMetrics, iterationMetrics } from '../../core/loop/iteration-metrics';
+import { type IterationMetrics, metricsOfScores } from '../../core/loop/iteration-metrics';
 import { type BaselineName, freeBaselines } from '../../core/loop/metrics/baselines';
 import { loadRunConfig, runConfigSchema, type RunConfig } from '../../core/loop/run-config';
 import { baselineEvidence } from '../../core/loop/stages/evaluate';
+import { rerankerConfig } from '../../core/loop/stages/train-reranker';
 import { SandboxRunner } from '../../core/sandbox/runner';
 import { stageSeed } from '../../core/loop/seeds';
 import { iterationStages } from '../../core/loop/stages/index';
@@ -24,7 +25,7 @@ import { judgedCandidates } from '../../core/loop/training-candidates';
 import { Engine } from '../../core/engine/engine';
 import { loadModel } from '../../core/models/checkpoint';
 import { TextTokenizer } from '../../core/models/tokenizers';
-import { insertCheckpoint, insertProbes, insertScores, latestCheckpoint, probesOf } from '../../core/store/loop-records';
+import { insertProbes, latestCheckpoint, probesOf } from '../../core/store/loop-records';
 import { openStore } from '../../core/store/open-store';
 import { findRun, listIterations } from '../../core/store/runs';
 import { buildPairs } from '../../core/train/pairs';
@@ -130,9 +131,8 @@ function ablated(config: RunConfig, name: AblationName): RunConfig {
 }
 
 /**
- * Retrains the reranker of iteration `index` with the ablated config on the same pairs the loop drew, scores the
- * held-out candidates, and records the scores under a checkpoint of kind `ablation:<name>` in the bench's own run
- * store, so the held-out figures come from the same code as the loop's.
+ * Retrains the reranker of iteration `index` with the ablated config on the same pairs the loop drew and scores the
+ * held-out candidates; the held-out figures come from the same code as the loop's (the scores are not stored).
  */
 async function runAblation(workspace: string, index: number, name: AblationName, steps: number | null, log: (line: string) => void): Promise<AblationFigures> {
   const started = performance.now();
@@ -153,20 +153,25 @@ async function runAblation(workspace: string, index: number, name: AblationName,
     const seed = stageSeed(variant.seed, index, 'reward', variant.reward.seed);
     const pairs = buildPairs(judged, { maxPairsPerProblem: variant.reward.maxPairsPerProblem, hardNegativeWeight: variant.reward.hardNegativeWeight, seed });
     const tokenizer = TextTokenizer.load(latestCheckpoint(db, run.id, 'tokenizer')!.path);
-    const generator = loadModel(latestCheckpoint(db, run.id, 'generator')!.path);
+    const generatorFile = latestCheckpoint(db, run.id, 'generator')?.path;
+    const generator = generatorFile === undefined ? null : loadModel(generatorFile);
+    const reranker = rerankerConfig(variant.reranker, generator?.config ?? null, (_level, message) => log(`seed ${config.seed} ablation ${name}: ${message}`));
     log(`seed ${config.seed} ablation ${name}: ${variant.reward.steps} steps on ${pairs.length} pairs`);
     const result = await trainRewardModel(
       engine,
-      { config: variant.reranker, ...(variant.reward.init === 'generator' ? { tensors: generator.tensors } : {}), generator: generator.tensors },
+      {
+        config: reranker,
+        ...(generator && variant.reward.init === 'generator' ? { tensors: generator.tensors } : {}),
+        ...(generator ? { generator: generator.tensors } : {}),
+      },
       tokenizer,
       texts,
       pairs,
       { ...variant.reward, seed },
       { heldout },
     );
-    const checkpointId = insertCheckpoint(db, { runId: run.id, iterationId: iteration.id, kind: `ablation:${name}`, path: '', parentId: null, meta: { ablation: name } });
-    insertScores(db, checkpointId, heldoutIds.map((candidateId, i) => ({ candidateId, score: result.heldoutScores[i]! })));
-    const m = iterationMetrics(db, run.id, iteration.id, checkpointId, { logProbs: new Map(), outputs: probesOf(db, iteration.id) });
+    const scores = new Map(heldoutIds.map((candidateId, i) => [candidateId, result.heldoutScores[i]!]));
+    const m = metricsOfScores(db, run.id, iteration.id, scores, { logProbs: new Map(), outputs: probesOf(db, iteration.id) });
     const f = figures(index, m);
     const picks = Object.entries(f.baselines).map(([n, b]) => `${n} ${b.pass1?.toFixed(3) ?? '-'}`);
     log(`seed ${config.seed} ablation ${name}: reranker ${f.reranker.pass1?.toFixed(3) ?? "-"} (AUC ${m.reranker_auc?.toFixed(3) ?? '-'}); ${picks.join(', ')}`);

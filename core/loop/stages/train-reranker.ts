@@ -76,7 +76,7 @@ export const trainRerankerStage: Stage = {
  * without one (candidates imported and no SFT, or a reranker of another size) the log-prob term falls back to the
  * reranker's own LM head, and the log says so. The saved reranker records what it is.
  */
-function rerankerConfig(config: TransformerConfig, generator: TransformerConfig | null, log: StageContext['log']): TransformerConfig {
+export function rerankerConfig(config: TransformerConfig, generator: TransformerConfig | null, log: StageContext['log']): TransformerConfig {
   if (!hasFrozenGenerator(config)) return config;
   const shape = (c: TransformerConfig): string => {
     const { rewardLogProbWeight: _w, rewardLogProbSource: _s, ...rest } = c;
