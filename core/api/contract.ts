@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppInfoSchema } from './app-info';
+import { AppInfoSchema, ExecutionProviderSchema } from './app-info';
 import { LogLineSchema } from './log-line';
 import { inspectEvents, inspectMethods } from './inspect';
 import { loopEvents, loopMethods } from './loop';
@@ -15,6 +15,11 @@ export const methods = {
   'app.info': {
     params: z.object({}).strict(),
     result: AppInfoSchema,
+  },
+  /** Each provider that may run here, verified by a tiny training run in a child process (once per core). */
+  'engine.check': {
+    params: z.object({}).strict(),
+    result: z.array(ExecutionProviderSchema),
   },
   'logs.recent': {
     params: z.object({ limit: z.number().int().min(1).max(10_000).default(500) }).strict(),

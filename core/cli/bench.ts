@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { benchEngine } from '../../test/bench/engine';
+import { registerHfBench } from './bench-hf';
 import { registerModelsBench } from './bench-models';
 import { registerRerankBench } from './bench-rerank';
 import { registerSandboxBench } from './bench-sandbox';
@@ -25,5 +26,6 @@ export function registerBench(program: Command): Command {
   registerSandboxBench(bench);
   registerModelsBench(bench);
   registerRerankBench(bench);
+  registerHfBench(bench);
   return bench;
 }

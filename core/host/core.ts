@@ -2,7 +2,7 @@ import { createDispatcher, type Handlers } from '../api/dispatcher';
 import type { EventName, EventPayload } from '../api/contract';
 import type { Transport } from '../api/transport';
 import type { EventMessage, Outcome } from '../api/wire';
-import { collectAppInfo } from './app-info';
+import { checkExecutionProviders, collectAppInfo } from './app-info';
 import type { CoreOptions } from './core-options';
 import { LogBus } from './log-bus';
 import { storeFile } from '../loop/pipeline';
@@ -43,6 +43,7 @@ export class Core implements Transport {
     const notebook = (this.notebook = new NotebookService(options.workspace, store));
     const handlers: Handlers = {
       'app.info': () => collectAppInfo(options),
+      'engine.check': () => checkExecutionProviders(),
       'logs.recent': ({ limit }) => this.log.recent(limit),
       'sandbox.execute': (params) => this.sandbox.execute(params, (progress) => this.emit('sandbox.progress', progress)),
       'runs.list': () => loop.runsList(),

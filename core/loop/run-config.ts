@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { loadConfigFile } from '../config/config-file';
 import { builtInSetNames } from '../data/built-in-sets';
+import { hfModelConfigSchema } from '../models/hf-config';
 import { samplingConfigSchema } from '../models/sampling';
 import { transformerConfigSchema } from '../models/transformer';
 import { rewardConfigSchema } from '../train/reward-config';
@@ -58,6 +59,7 @@ export const runConfigSchema = z
       .prefault({})
       .describe('the problems to learn from and evaluate on'),
     tokenizer: tokenizerConfigSchema.prefault({}).describe('the tokenizer of from-scratch models'),
+    model: hfModelConfigSchema.prefault({}).describe('start the generator and the reranker from Hugging Face checkpoints (LoRA or full training)'),
     generator: over(transformerConfigSchema, defaultModels.generator).describe('the generator (policy) model'),
     reranker: over(transformerConfigSchema, defaultModels.reranker).describe('the reranker (reward model)'),
     sft: over(sftConfigSchema, defaultModels.sft).describe('supervised fine-tuning of the generator (iteration 0)'),

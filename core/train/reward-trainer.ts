@@ -4,10 +4,11 @@
  * above its failing ones. Held-out metrics are pairwise accuracy (what the loss optimises) and ROC-AUC.
  */
 import type { Engine } from '../engine/engine';
+import { withLora } from '../engine/lora';
 import type { Feed, HostTensor } from '../engine/protocol';
 import { Trainer, type ParamSpec } from '../engine/trainer';
 import { pairwiseAccuracy, rocAuc } from './ranking';
-import { type ModelRef, feedsFor, modelOfTrainer, rewardProgram } from '../models/programs';
+import { type ModelRef, feedsFor, modelOfTrainer, rewardProgram, uploadModel } from '../models/programs';
 import { type SpecialIds, type TextTokenizer, specialIds } from '../models/tokenizers';
 import {
   type Head,
@@ -75,6 +76,11 @@ export interface RewardModelInit {
    * 0), or a previous reranker's (head included) to continue training on new pairs, e.g. with mined hard negatives.
    */
   tensors?: Record<string, HostTensor>;
+  /**
+   * Train low-rank adapters on the frozen backbone of `tensors` (and the reward head in full) instead of every
+   * weight, as sft-trainer's LoRA mode does.
+   */
+  lora?: { rank: number; targets: string[] };
   /** The SFT generator's weights: the frozen copy whose log-prob a reranker with rewardLogProbSource 'generator' adds. */
   generator?: Record<string, HostTensor>;
 }
@@ -136,15 +142,17 @@ export async function trainRewardModel(
   };
 
   const heads: Head[] = ['reward'];
-  const specs = transformerParams(cfg, heads, config.seed);
+  let specs = transformerParams(cfg, heads, config.seed);
   if (init.tensors && config.init === 'generator') {
     for (const [name, s] of Object.entries(specs)) {
       const t = init.tensors[name];
       if (t && s.trainable !== false) s.init = (t.data as Float32Array).slice();
     }
   }
+  let frozenFeeds: Record<string, Feed> = {};
   const frozen: Record<string, HostTensor> = {};
   if (hasFrozenGenerator(cfg)) {
+    if (init.lora) throw new Error("reward model: LoRA training and a frozen generator copy don't go together (set reranker.rewardLogProbSource to 'own')");
     for (const [name, s] of Object.entries(specs)) {
       if (!name.startsWith(generatorPrefix)) continue;
       const t = init.generator?.[name.slice(generatorPrefix.length)] ?? init.tensors?.[name];
@@ -154,6 +162,18 @@ export async function trainRewardModel(
       s.init = (t.data as Float32Array).slice();
       frozen[name] = { dtype: 'float32', dims: s.shape, data: s.init };
     }
+    // Inference programs take every parameter as an input: the frozen copy goes to the engine worker once.
+    frozenFeeds = (await uploadModel(engine, cfg, heads, frozen)).feeds;
+  }
+  if (init.lora) {
+    const base = Object.fromEntries(
+      Object.entries(specs)
+        .filter(([n]) => !n.startsWith('reward_head.'))
+        .map(([n, s]) => [n, { dtype: 'float32' as const, dims: s.shape, data: s.init }]),
+    );
+    specs = withLora(specs, init.lora.targets, init.lora.rank, config.seed);
+    for (const [n, s] of Object.entries(specs)) if (n.startsWith('reward_head.')) s.trainable = true;
+    frozenFeeds = (await uploadModel(engine, cfg, heads, base)).feeds;
   }
   const trainer = await Trainer.create(engine, {
     params: specs,
@@ -185,7 +205,7 @@ export async function trainRewardModel(
   await checkpoint.save(trainer, losses);
   const seconds = (performance.now() - started) / 1000;
   const shapes = Object.fromEntries(Object.entries(specs).map(([n, s]) => [n, s.shape]));
-  const model = modelOfTrainer(trainer, cfg, heads, shapes, Object.keys(frozen).length ? await frozenFeeds(engine, frozen) : {});
+  const model = modelOfTrainer(trainer, cfg, heads, shapes, frozenFeeds);
 
   const heldout = options.heldout ?? [];
   const heldoutScores = heldout.length ? await scoreCandidates(engine, model, tokenizer, heldout, { maxLength }) : [];
@@ -209,13 +229,4 @@ export async function trainRewardModel(
       heldoutAuc: rocAuc(scored),
     },
   };
-}
-
-let frozenUploads = 0;
-
-/** Puts frozen tensors into the engine worker so inference programs, which take every parameter as an input, can name them. */
-async function frozenFeeds(engine: Engine, tensors: Record<string, HostTensor>): Promise<Record<string, Feed>> {
-  const prefix = `reward-frozen${frozenUploads++}/`;
-  await engine.put(Object.fromEntries(Object.entries(tensors).map(([k, t]) => [prefix + k, t])));
-  return Object.fromEntries(Object.keys(tensors).map((k) => [k, { resident: prefix + k }]));
 }

@@ -17,7 +17,7 @@ import { type IterationMetrics, metricsOfScores } from '../../core/loop/iteratio
 import { type BaselineName, freeBaselines } from '../../core/loop/metrics/baselines';
 import { loadRunConfig, runConfigSchema, type RunConfig } from '../../core/loop/run-config';
 import { baselineEvidence } from '../../core/loop/stages/evaluate';
-import { rerankerConfig } from '../../core/loop/stages/train-reranker';
+import { withGeneratorLogProb } from '../../core/loop/stages/train-reranker';
 import { SandboxRunner } from '../../core/sandbox/runner';
 import { stageSeed } from '../../core/loop/seeds';
 import { iterationStages } from '../../core/loop/stages/index';
@@ -155,7 +155,7 @@ async function runAblation(workspace: string, index: number, name: AblationName,
     const tokenizer = TextTokenizer.load(latestCheckpoint(db, run.id, 'tokenizer')!.path);
     const generatorFile = latestCheckpoint(db, run.id, 'generator')?.path;
     const generator = generatorFile === undefined ? null : loadModel(generatorFile);
-    const reranker = rerankerConfig(variant.reranker, generator?.config ?? null, (_level, message) => log(`seed ${config.seed} ablation ${name}: ${message}`));
+    const reranker = withGeneratorLogProb(variant.reranker, generator?.config ?? null, (_level, message) => log(`seed ${config.seed} ablation ${name}: ${message}`));
     log(`seed ${config.seed} ablation ${name}: ${variant.reward.steps} steps on ${pairs.length} pairs`);
     const result = await trainRewardModel(
       engine,

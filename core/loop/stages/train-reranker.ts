@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { modelBase } from '../../models/adapters';
 import { loadModel, saveModel } from '../../models/checkpoint';
+import { importHfModel } from '../../models/hf-import';
 import { hasFrozenGenerator, type TransformerConfig } from '../../models/transformer';
 import { TextTokenizer } from '../../models/tokenizers';
 import { buildPairs } from '../../train/pairs';
@@ -10,6 +12,7 @@ import { insertCheckpoint, insertScores, latestCheckpoint } from '../../store/lo
 import { meterCallback } from '../progress';
 import { runFiles } from '../run-files';
 import { stageSeed } from '../seeds';
+import { checkpointFolders, loraOf, rerankerConfig as checkpointRerankerConfig } from '../checkpoint-models';
 import type { Stage, StageContext } from '../stage';
 import { judgedCandidates } from '../training-candidates';
 
@@ -30,23 +33,37 @@ export const trainRerankerStage: Stage = {
     }
 
     const tokenizer = TextTokenizer.load(latestCheckpoint(ctx.db, ctx.run.id, 'tokenizer')!.path);
-    const generatorFile = latestCheckpoint(ctx.db, ctx.run.id, 'generator')?.path ?? null;
-    const generator = generatorFile !== null && (config.reward.init === 'generator' || hasFrozenGenerator(config.reranker)) ? loadModel(generatorFile) : null;
-    const reranker = rerankerConfig(config.reranker, generator?.config ?? null, ctx.log);
+    // From a checkpoint: the reranker's folder is the backbone (LoRA adapters on it unless full training).
+    const folders = checkpointFolders(config);
+    // The SFT generator: the starting weights (init 'generator') and the frozen copy whose log-prob the reranker adds.
+    const generatorFile = latestCheckpoint(ctx.db, ctx.run.id, 'generator')?.path;
+    const generator = !folders && generatorFile !== undefined && (config.reward.init === 'generator' || hasFrozenGenerator(config.reranker)) ? loadModel(generatorFile) : null;
+    const rerankerConfig = folders
+      ? { ...checkpointRerankerConfig(config, folders.reranker), rewardLogProbSource: 'own' as const }
+      : withGeneratorLogProb(config.reranker, generator?.config ?? null, ctx.log);
+    const lora = folders ? loraOf(config, rerankerConfig, ['reward']) : undefined;
+    const start = folders
+      ? importHfModel(folders.reranker, { maxSeqLen: config.model.maxSeqLen }).tensors
+      : config.reward.init === 'generator'
+        ? (generator ?? loadModel(latestCheckpoint(ctx.db, ctx.run.id, 'generator')!.path)).tensors
+        : null;
     const engine = await ctx.engine();
     const stateFile = runFiles.rerankerState(ctx.runDir, ctx.iteration.index);
     mkdirSync(dirname(stateFile), { recursive: true });
-    const result = await trainRewardModel(engine, {
-        config: reranker,
-        ...(generator && config.reward.init === 'generator' ? { tensors: generator.tensors } : {}),
-        ...(generator ? { generator: generator.tensors } : {}),
-      }, tokenizer, texts, pairs, { ...config.reward, seed }, {
+    const init = {
+      config: rerankerConfig,
+      ...(start ? { tensors: start } : {}),
+      ...(lora ? { lora } : {}),
+      ...(generator && hasFrozenGenerator(rerankerConfig) ? { generator: generator.tensors } : {}),
+    };
+    const result = await trainRewardModel(engine, init, tokenizer, texts, pairs, { ...config.reward, ...(folders ? { init: 'generator' as const } : {}), seed }, {
       checkpoint: stateFile,
       heldout,
       onProgress: meterCallback('train-reranker', ctx.progress),
     });
     const file = runFiles.reranker(ctx.runDir, ctx.iteration.index);
-    saveModel(file, { config: reranker, heads: ['reward'], tensors: { ...(await result.trainer.parameters()), ...result.frozen } });
+    const base = lora && folders ? { base: modelBase(folders.reranker) } : {};
+    saveModel(file, { config: rerankerConfig, heads: ['reward'], tensors: { ...(await result.trainer.parameters()), ...result.frozen }, ...base });
     const previous = latestCheckpoint(ctx.db, ctx.run.id, 'reranker');
     const { losses: _losses, ...metrics } = result.metrics;
     const hardPairs = pairs.filter((p) => p.weight > 1).length;
@@ -76,7 +93,7 @@ export const trainRerankerStage: Stage = {
  * without one (candidates imported and no SFT, or a reranker of another size) the log-prob term falls back to the
  * reranker's own LM head, and the log says so. The saved reranker records what it is.
  */
-export function rerankerConfig(config: TransformerConfig, generator: TransformerConfig | null, log: StageContext['log']): TransformerConfig {
+export function withGeneratorLogProb(config: TransformerConfig, generator: TransformerConfig | null, log: StageContext['log']): TransformerConfig {
   if (!hasFrozenGenerator(config)) return config;
   const shape = (c: TransformerConfig): string => {
     const { rewardLogProbWeight: _w, rewardLogProbSource: _s, ...rest } = c;
