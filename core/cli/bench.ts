@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { benchEngine } from '../../test/bench/engine';
 import { registerHfBench } from './bench-hf';
 import { registerModelsBench } from './bench-models';
+import { registerRerankBench } from './bench-rerank';
 import { registerSandboxBench } from './bench-sandbox';
 import { registerUiBench } from './bench-ui';
 import { registerUiStoreBench } from './bench-ui-store';
@@ -28,6 +29,7 @@ export function registerBench(program: Command): Command {
   registerModelsBench(bench);
   registerUiStoreBench(bench);
   registerUiBench(bench);
+  registerRerankBench(bench);
   registerHfBench(bench);
   return bench;
 }
