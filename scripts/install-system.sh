@@ -22,6 +22,7 @@ wanted=(
   "lua-unit:/usr/share/lua/5.4/luaunit.lua"
   "ruby:/usr/bin/ruby"
   "python3-torch:/usr/lib/python3/dist-packages/torch/__init__.py"
+  "python3-jinja2:/usr/lib/python3/dist-packages/jinja2/__init__.py"
   "python3-onnx:/usr/lib/python3/dist-packages/onnx/__init__.py"
   "libopenblas0-openmp:/usr/lib/x86_64-linux-gnu/openblas-openmp"
   "fonts-dejavu-core:/usr/share/fonts/truetype/dejavu"

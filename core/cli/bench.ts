@@ -1,8 +1,12 @@
 import type { Command } from 'commander';
 import { type BenchSize, benchEngine, benchSizes } from '../../test/bench/engine';
 import { engineWith } from '../engine/engine-config';
+import { registerHfBench } from './bench-hf';
 import { registerModelsBench } from './bench-models';
+import { registerRerankBench } from './bench-rerank';
 import { registerSandboxBench } from './bench-sandbox';
+import { registerUiBench } from './bench-ui';
+import { registerUiStoreBench } from './bench-ui-store';
 
 /**
  * The `bench` command group: each benchmark is a subcommand (`bench engine`, ...) that prints its figures,
@@ -30,5 +34,9 @@ export function registerBench(program: Command): Command {
     });
   registerSandboxBench(bench);
   registerModelsBench(bench);
+  registerUiStoreBench(bench);
+  registerUiBench(bench);
+  registerRerankBench(bench);
+  registerHfBench(bench);
   return bench;
 }

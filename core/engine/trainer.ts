@@ -231,12 +231,7 @@ export class Trainer {
     for (const n of this.names) for (const k of ['', 'm.', 'v.']) carried[`${k}${n}`] = `new.${k || 'p.'}${n}`;
     this.cachedLoop ??= emitLoopProgram(
       this.fusedGraph,
-      {
-        carried,
-        stacked: [...Object.keys(this.spec.inputs), 'lr'],
-        counter: 'step',
-        scanned: { loss: 'losses', gradNorm: 'gradNorms', ...Object.fromEntries(this.metricNames.map((m) => [m, `${m}s`])) },
-      },
+      { carried, stacked: [...Object.keys(this.spec.inputs), 'lr'], counter: 'step', scanned: { loss: 'losses', gradNorm: 'gradNorms', ...Object.fromEntries(this.metricNames.map((n) => [n, `${n}.steps`])) } },
       { name: 'train_steps' },
     );
     return this.cachedLoop;
@@ -275,14 +270,14 @@ export class Trainer {
         step: { dtype: 'float32', dims: [], data: Float32Array.of(this.step) },
       },
       keep: this.stateKeep(),
-      fetch: ['losses', 'gradNorms', ...this.metricNames.map((m) => `${m}s`)],
+      fetch: ['losses', 'gradNorms', ...this.metricNames.map((n) => `${n}.steps`)],
     });
     this.step += K;
     const losses = out.losses!.data as Float32Array;
     const norms = out.gradNorms!.data as Float32Array;
-    const metric = (i: number): Record<string, number> =>
-      Object.fromEntries(this.metricNames.map((m) => [m.slice('metric.'.length), out[`${m}s`]!.data[i] as number]));
-    return Array.from({ length: K }, (_, i) => ({ loss: losses[i]!, gradNorm: norms[i]!, metrics: metric(i) }));
+    const metricAt = (i: number): Record<string, number> =>
+      Object.fromEntries(this.metricNames.map((n) => [n.slice('metric.'.length), out[`${n}.steps`]!.data[i] as number]));
+    return Array.from({ length: K }, (_, i) => ({ loss: losses[i]!, gradNorm: norms[i]!, metrics: metricAt(i) }));
   }
 
   /** Current trainable parameters (copied out of the worker). */

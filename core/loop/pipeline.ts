@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Engine } from '../engine/engine';
 import { startEngine } from '../engine/engine-config';
-import { SandboxRunner } from '../sandbox/runner';
+import { leaseSharedSandbox } from '../sandbox/shared-runner';
 import { insertProblems } from '../store/loop-records';
 import { openStore, type Db } from '../store/open-store';
 import { completeStage, createRun, ensureIteration, failStage, findRun, setIterationStatus, stagesOf, type RunRow } from '../store/runs';
@@ -10,6 +10,7 @@ import { loadRunProblems } from './problem-set';
 import type { ProgressUpdate } from './progress';
 import { storedRunConfig, type RunConfig } from './run-config';
 import type { Stage, StageContext } from './stage';
+import { errorMessage } from '../error-message';
 
 export interface IterateOptions {
   workspace: string;
@@ -35,7 +36,7 @@ export function storeFile(workspace: string): string {
  */
 export async function iterate(options: IterateOptions): Promise<RunRow> {
   const db = openStore(storeFile(options.workspace));
-  const sandbox = new SandboxRunner({ jobs: 2 });
+  const sandbox = leaseSharedSandbox();
   const log = options.onLog ?? (() => {});
   const signal = options.signal ?? new AbortController().signal;
   let engine: Promise<Engine> | null = null;
@@ -53,7 +54,7 @@ export async function iterate(options: IterateOptions): Promise<RunRow> {
         run,
         iteration,
         runDir,
-        sandbox,
+        sandbox: sandbox.runner,
         engine: () => (engine ??= startEngine(options.config.engine)),
         progress: (update) => options.onProgress?.(index, update),
         log,
@@ -73,7 +74,7 @@ export async function iterate(options: IterateOptions): Promise<RunRow> {
           signal.throwIfAborted();
           completeStage(db, iteration.id, stage.name, startedAt, outcome.write, outcome.output);
         } catch (err) {
-          const message = err instanceof Error ? err.message : String(err);
+          const message = errorMessage(err);
           failStage(db, iteration.id, stage.name, startedAt, message);
           setIterationStatus(db, iteration.id, signal.aborted ? 'cancelled' : 'failed');
           options.onIterationEnd?.(index, signal.aborted ? 'cancelled' : 'failed', message);
@@ -88,7 +89,7 @@ export async function iterate(options: IterateOptions): Promise<RunRow> {
     return run;
   } finally {
     if (engine) await (await engine).close();
-    await sandbox.close();
+    await sandbox.release();
     db.close();
   }
 }

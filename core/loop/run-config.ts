@@ -1,7 +1,9 @@
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { loadConfigFile } from '../config/config-file';
 import { engineConfigSchema } from '../engine/engine-config';
 import { builtInSetNames } from '../data/built-in-sets';
+import { hfModelConfigSchema } from '../models/hf-config';
 import { samplingConfigSchema } from '../models/sampling';
 import { transformerConfigSchema } from '../models/transformer';
 import { rewardConfigSchema } from '../train/reward-config';
@@ -60,6 +62,7 @@ export const runConfigSchema = z
       .describe('the problems to learn from and evaluate on'),
     engine: engineConfigSchema.prefault({}).describe('where the engine computes: execution provider and threads'),
     tokenizer: tokenizerConfigSchema.prefault({}).describe('the tokenizer of from-scratch models'),
+    model: hfModelConfigSchema.prefault({}).describe('start the generator and the reranker from Hugging Face checkpoints (LoRA or full training)'),
     generator: over(transformerConfigSchema, defaultModels.generator).describe('the generator (policy) model'),
     reranker: over(transformerConfigSchema, defaultModels.reranker).describe('the reranker (reward model)'),
     sft: over(sftConfigSchema, defaultModels.sft).describe('supervised fine-tuning of the generator (iteration 0)'),
@@ -75,8 +78,16 @@ export const runConfigSchema = z
 
 export type RunConfig = z.output<typeof runConfigSchema>;
 
+/** Paths inside a config file (problems, candidates) are relative to the file's folder, as in most config formats. */
 export function loadRunConfig(file: string | null): RunConfig {
-  return file === null ? runConfigSchema.parse({}) : loadConfigFile(file, runConfigSchema);
+  if (file === null) return runConfigSchema.parse({});
+  const config = loadConfigFile(file, runConfigSchema);
+  const near = (path: string | null): string | null => (path === null ? null : resolve(dirname(file), path));
+  return {
+    ...config,
+    problems: { ...config.problems, path: near(config.problems.path) },
+    generate: { ...config.generate, candidatesFile: near(config.generate.candidatesFile) },
+  };
 }
 
 /** A run's config as its store holds it, checked: a store written by another version may not fit this schema. */

@@ -4,12 +4,21 @@
  * above its failing ones. Held-out metrics are pairwise accuracy (what the loss optimises) and ROC-AUC.
  */
 import type { Engine } from '../engine/engine';
-import type { HostTensor } from '../engine/protocol';
+import { withLora } from '../engine/lora';
+import type { Feed, HostTensor } from '../engine/protocol';
 import { Trainer, type ParamSpec } from '../engine/trainer';
 import { pairwiseAccuracy, rocAuc } from './ranking';
-import { type ModelRef, feedsFor, modelOfTrainer, rewardProgram } from '../models/programs';
+import { type ModelRef, feedsFor, modelOfTrainer, rewardProgram, uploadModel } from '../models/programs';
 import { type SpecialIds, type TextTokenizer, specialIds } from '../models/tokenizers';
-import { type Head, type TransformerConfig, bradleyTerryInputs, bradleyTerryLoss, transformerParams } from '../models/transformer';
+import {
+  type Head,
+  type TransformerConfig,
+  bradleyTerryInputs,
+  bradleyTerryLoss,
+  generatorPrefix,
+  hasFrozenGenerator,
+  transformerParams,
+} from '../models/transformer';
 import { EpochOrder, f32, padRight } from './batches';
 import { type JudgedCandidate, type Pair, effectivePass } from './pairs';
 import { type RewardConfig, type RewardConfigInput, rewardConfigSchema } from './reward-config';
@@ -67,6 +76,13 @@ export interface RewardModelInit {
    * 0), or a previous reranker's (head included) to continue training on new pairs, e.g. with mined hard negatives.
    */
   tensors?: Record<string, HostTensor>;
+  /**
+   * Train low-rank adapters on the frozen backbone of `tensors` (and the reward head in full) instead of every
+   * weight, as sft-trainer's LoRA mode does.
+   */
+  lora?: { rank: number; targets: string[] };
+  /** The SFT generator's weights: the frozen copy whose log-prob a reranker with rewardLogProbSource 'generator' adds. */
+  generator?: Record<string, HostTensor>;
 }
 
 export interface HeldoutCandidate extends JudgedCandidate, ScoredText {}
@@ -88,6 +104,8 @@ export interface RewardResult {
   trainer: Trainer;
   model: ModelRef;
   specs: Record<string, ParamSpec>;
+  /** Tensors the trainer holds but never trains (the frozen generator); a saved reranker needs them too. */
+  frozen: Record<string, HostTensor>;
   metrics: RewardMetrics;
   /** Held-out candidates' scores, in the order given. */
   heldoutScores: number[];
@@ -124,12 +142,38 @@ export async function trainRewardModel(
   };
 
   const heads: Head[] = ['reward'];
-  const specs = transformerParams(cfg, heads, config.seed);
+  let specs = transformerParams(cfg, heads, config.seed);
   if (init.tensors && config.init === 'generator') {
     for (const [name, s] of Object.entries(specs)) {
       const t = init.tensors[name];
-      if (t) s.init = (t.data as Float32Array).slice();
+      if (t && s.trainable !== false) s.init = (t.data as Float32Array).slice();
     }
+  }
+  let frozenFeeds: Record<string, Feed> = {};
+  const frozen: Record<string, HostTensor> = {};
+  if (hasFrozenGenerator(cfg)) {
+    if (init.lora) throw new Error("reward model: LoRA training and a frozen generator copy don't go together (set reranker.rewardLogProbSource to 'own')");
+    for (const [name, s] of Object.entries(specs)) {
+      if (!name.startsWith(generatorPrefix)) continue;
+      const t = init.generator?.[name.slice(generatorPrefix.length)] ?? init.tensors?.[name];
+      if (!t || t.dims.join() !== s.shape.join()) {
+        throw new Error(`reward model: the frozen generator needs tensor '${name.slice(generatorPrefix.length)}' of shape [${s.shape}] (give the SFT generator's weights)`);
+      }
+      s.init = (t.data as Float32Array).slice();
+      frozen[name] = { dtype: 'float32', dims: s.shape, data: s.init };
+    }
+    // Inference programs take every parameter as an input: the frozen copy goes to the engine worker once.
+    frozenFeeds = (await uploadModel(engine, cfg, heads, frozen)).feeds;
+  }
+  if (init.lora) {
+    const base = Object.fromEntries(
+      Object.entries(specs)
+        .filter(([n]) => !n.startsWith('reward_head.'))
+        .map(([n, s]) => [n, { dtype: 'float32' as const, dims: s.shape, data: s.init }]),
+    );
+    specs = withLora(specs, init.lora.targets, init.lora.rank, config.seed);
+    for (const [n, s] of Object.entries(specs)) if (n.startsWith('reward_head.')) s.trainable = true;
+    frozenFeeds = (await uploadModel(engine, cfg, heads, base)).feeds;
   }
   const trainer = await Trainer.create(engine, {
     params: specs,
@@ -161,7 +205,7 @@ export async function trainRewardModel(
   await checkpoint.save(trainer, losses);
   const seconds = (performance.now() - started) / 1000;
   const shapes = Object.fromEntries(Object.entries(specs).map(([n, s]) => [n, s.shape]));
-  const model = modelOfTrainer(trainer, cfg, heads, shapes);
+  const model = modelOfTrainer(trainer, cfg, heads, shapes, frozenFeeds);
 
   const heldout = options.heldout ?? [];
   const heldoutScores = heldout.length ? await scoreCandidates(engine, model, tokenizer, heldout, { maxLength }) : [];
@@ -172,6 +216,7 @@ export async function trainRewardModel(
     trainer,
     model,
     specs,
+    frozen,
     heldoutScores,
     metrics: {
       steps: config.steps,

@@ -2,7 +2,7 @@
  * `rewardranker bench engine [--provider cpu|webgpu] [--size small|medium]`: on the chosen execution provider,
  * (a) an fp32 MatMul (1024^3, and 4096^3 as issue 14's table has it) with operands and product resident in the
  * engine, (b) one AdamW training step of the GPT, fetched per step, and the same steps K at a time as one ONNX
- * Loop run (parameters and moments loop-carried: the way they stay on a GPU), (c) greedy KV-cache decoding
+ * Loop run (parameters and moments loop-carried: the way they stay on a GPU), (c) greedy KV-cache decoding (sampling's decodeSteps, the loop the product samples with)
  * tokens/s at batch 1, 8 and 64. Sizes: small = vocab 512, d 256, 4 layers, batch 8 x 128 tokens; medium = vocab
  * 8192, d 768, 12 layers, batch 16 x 512. On the CPU at the small size the same model runs in PyTorch (2 threads)
  * too, rounds interleaved (PyTorch waits while the engine measures and the other way round). Every figure is a median.
@@ -19,7 +19,8 @@ import type { HostTensor } from '../../core/engine/protocol';
 import { Rng } from '../../core/engine/rng';
 import type { ProviderName } from '../../core/engine/protocol';
 import { Trainer } from '../../core/engine/trainer';
-import { type ModelRef, decodeProgram, feedsFor, modelOfTrainer, prefillProgram } from '../../core/models/programs';
+import { modelOfTrainer } from '../../core/models/programs';
+import { decodeSteps } from '../../core/models/sampling';
 import { type TransformerConfig, lmLoss, lmLossInputs, transformerConfig, transformerParams } from '../../core/models/transformer';
 
 /**
@@ -47,42 +48,6 @@ export const benchSizes: Record<BenchSize, { gpt: GPTConfig; batch: number; seq:
 const asTransformer = (g: GPTConfig): TransformerConfig =>
   transformerConfig({ arch: 'gpt2', vocabSize: g.vocabSize, maxSeqLen: g.blockSize, nLayer: g.nLayer, nHead: g.nHead, nEmbd: g.nEmbd });
 
-/** Greedy decoding with the KV cache resident in the engine: prefill, then one decode run per token. */
-async function generateGreedy(engine: Engine, model: ModelRef, prompts: number[][], steps: number): Promise<void> {
-  const B = prompts.length;
-  const T = prompts[0]!.length;
-  const prefill = prefillProgram(model);
-  const decode = decodeProgram(model);
-  const keep: Record<string, string> = {};
-  const past: Record<string, { resident: string }> = {};
-  for (let l = 0; l < model.config.nLayer; l++) {
-    for (const kv of ['k', 'v']) {
-      keep[`present.${l}.${kv}`] = `bench/past.${l}.${kv}`;
-      past[`past.${l}.${kv}`] = { resident: `bench/past.${l}.${kv}` };
-    }
-  }
-  const ones = (len: number): HostTensor => ({ dtype: 'float32', dims: [B, len], data: new Float32Array(B * len).fill(1) });
-  let out = await engine.run(prefill, {
-    feeds: { ...feedsFor(prefill, model), idx: i64(prompts.flat(), [B, T]), pos: i64(Array.from({ length: B * T }, (_, i) => i % T), [B, T]), key_mask: ones(T), last: i64([T - 1], [1]) },
-    keep,
-    fetch: ['logits'],
-  });
-  const V = model.config.vocabSize;
-  for (let step = 1; step < steps; step++) {
-    const logits = out.logits!.data as Float32Array;
-    const next = Array.from({ length: B }, (_, b) => {
-      let best = 0;
-      for (let v = 1; v < V; v++) if (logits[b * V + v]! > logits[b * V + best]!) best = v;
-      return best;
-    });
-    out = await engine.run(decode, {
-      feeds: { ...feedsFor(decode, model), ...past, idx: i64(next, [B, 1]), pos: i64(new Array<number>(B).fill(T + step - 1), [B, 1]), key_mask: ones(T + step) },
-      keep,
-      fetch: ['logits'],
-    });
-  }
-  await engine.drop(Object.values(keep));
-}
 
 export interface EngineBench {
   provider: ProviderName;
@@ -275,10 +240,17 @@ export async function benchEngine(options: BenchEngineOptions = {}): Promise<Eng
     // (c) greedy decoding with the KV cache.
     const shapes = Object.fromEntries(Object.entries(transformerParams(tcfg, ['lm'], 0)).map(([k, s]) => [k, s.shape]));
     const model = modelOfTrainer(trainer, tcfg, ['lm'], shapes);
+    const V = cfg.vocabSize;
+    const greedy = (logits: Float32Array): number[] =>
+      Array.from({ length: logits.length / V }, (_, b) => {
+        let best = 0;
+        for (let v = 1; v < V; v++) if (logits[b * V + v]! > logits[b * V + best]!) best = v;
+        return best;
+      });
     const decodeRate = async (batch: number): Promise<number> => {
       const prompts = Array.from({ length: batch }, () => Array.from({ length: prompt }, () => data.int(cfg.vocabSize)));
       const t0 = performance.now();
-      await generateGreedy(engine, model, prompts, newTokens);
+      await decodeSteps(engine, model, prompts, 0, newTokens, greedy);
       return (batch * newTokens) / ((performance.now() - t0) / 1000);
     };
     const rates: Record<number, number[]> = { 1: [], 8: [], 64: [] };
