@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { benchEngine } from '../../test/bench/engine';
 import { registerModelsBench } from './bench-models';
+import { registerRlBench } from './bench-rl';
 import { registerSandboxBench } from './bench-sandbox';
 
 /**
@@ -23,5 +24,6 @@ export function registerBench(program: Command): Command {
     });
   registerSandboxBench(bench);
   registerModelsBench(bench);
+  registerRlBench(bench);
   return bench;
 }

@@ -3,6 +3,7 @@ import { loadConfigFile } from '../config/config-file';
 import { defaultModels } from '../models/default-config';
 import { samplingConfigSchema } from '../models/sampling';
 import { transformerConfigSchema } from '../models/transformer';
+import { ppoConfigSchema } from '../train/ppo-config';
 import { rewardConfigSchema } from '../train/reward-config';
 import { sftConfigSchema } from '../train/sft-config';
 import { executeConfigSchema } from './stages/execute';
@@ -84,6 +85,7 @@ export const runConfigSchema = z
       .describe('which problems get candidates each iteration, and where candidates come from'),
     execute: executeConfigSchema.prefault({}).describe('running candidates against their tests in the sandbox'),
     mine: mineConfigSchema.prefault({}).describe('hard negatives and disputed samples'),
+    ppo: over(ppoConfigSchema, defaultModels.ppo).describe('policy optimisation of the generator against the reranker (PPO or GRPO; updates 0 skips it)'),
   })
   .strict();
 

@@ -5,6 +5,7 @@
  * generator's held-out pass@1 at temperature 1 lands inside 0.2-0.7, so there are passing and failing samples for
  * the reranker to separate (DESIGN.md, "The embedded default: calibrate it").
  */
+import { ppoConfigSchema } from '../train/ppo-config';
 import { rewardConfigSchema } from '../train/reward-config';
 import { sftConfigSchema } from '../train/sft-config';
 import { samplingConfigSchema } from './sampling';
@@ -29,4 +30,6 @@ export const defaultModels = {
   reward: rewardConfigSchema.parse({}),
   /** Default-set completions are one line and an end-of-sequence: 48 tokens is ample. */
   sampling: samplingConfigSchema.parse({ n: 8, temperature: 1, maxNewTokens: 48, stop: ['\ndef ', '\nassert', '\nprint', '\nif __name__'] }),
+  /** One-line completions as for sampling; the budget keeps PPO to about a minute per iteration on 2 cores. */
+  ppo: ppoConfigSchema.parse({ maxNewTokens: 48 }),
 };

@@ -5,6 +5,7 @@ import { TextTokenizer } from '../../models/tokenizers';
 import { buildPairs } from '../../train/pairs';
 import { trainRewardModel } from '../../train/reward-trainer';
 import { insertCheckpoint, insertScores, latestCheckpoint } from '../../store/loop-records';
+import { firstCheckpoint } from '../../store/ppo-records';
 import { meterCallback } from '../progress';
 import { runFiles } from '../run-files';
 import { stageSeed } from '../seeds';
@@ -28,7 +29,8 @@ export const trainRerankerStage: Stage = {
     }
 
     const tokenizer = TextTokenizer.load(latestCheckpoint(ctx.db, ctx.run.id, 'tokenizer')!.path);
-    const generator = config.reward.init === 'generator' ? loadModel(latestCheckpoint(ctx.db, ctx.run.id, 'generator')!.path) : null;
+    // The SFT generator, not a later PPO policy: the reranker's start stays the same every iteration.
+    const generator = config.reward.init === 'generator' ? loadModel(firstCheckpoint(ctx.db, ctx.run.id, 'generator')!.path) : null;
     const engine = await ctx.engine();
     const stateFile = runFiles.rerankerState(ctx.runDir, ctx.iteration.index);
     mkdirSync(dirname(stateFile), { recursive: true });
