@@ -11,11 +11,13 @@ export function registerRlBench(bench: Command): Command {
     .option('--out <dir>', 'workspaces of the seeds (the SFT generator and reranker are cached there)', 'bench-rl-out')
     .option('--seeds <list>', 'comma-separated run seeds', '1,2')
     .option('--ppo <json>', 'overrides of the ppo config section, as JSON', '{}')
-    .action(async (opts: { json?: boolean; out: string; seeds: string; ppo: string }) => {
+    .option('--train-problems <n>', "training problems sampled for the reranker's pairs (default: the run config's)", (v) => Number.parseInt(v, 10))
+    .option('--heldout-problems <n>', 'held-out problems the policies are evaluated on (default: all)', (v) => Number.parseInt(v, 10))
+    .action(async (opts: { json?: boolean; out: string; seeds: string; ppo: string; trainProblems?: number; heldoutProblems?: number }) => {
       const log = (line: string): void => void process.stderr.write(`${line}\n`);
       const ppo = ppoConfigSchema.partial().parse(JSON.parse(opts.ppo));
       const seeds = opts.seeds.split(',').map((s) => Number.parseInt(s, 10));
-      const result = await benchRl({ out: opts.out, seeds, ppo, log });
+      const result = await benchRl({ out: opts.out, seeds, ppo, log, trainProblems: opts.trainProblems, heldoutProblems: opts.heldoutProblems });
       if (opts.json) console.log(JSON.stringify(result, null, 2));
       else for (const [k, v] of Object.entries(result)) console.log(`${k}: ${typeof v === 'object' && v !== null ? JSON.stringify(v) : v}`);
     });

@@ -53,6 +53,8 @@ export interface RlBenchResult {
   grpo_above_sft: number;
   ppo_execution_above_sft: number;
   ppo_config: PpoConfigInput;
+  train_problems: number;
+  heldout_problems: number;
   seconds: number;
 }
 
@@ -62,13 +64,25 @@ export const rlVariants: Record<'ppo' | 'grpo' | 'ppo_execution_reward', PpoConf
   ppo_execution_reward: { algorithm: 'ppo', rewardModelWeight: 0, executionRewardWeight: 1 },
 };
 
-export async function benchRl(options: { out: string; seeds: number[]; ppo?: PpoConfigInput; log: (line: string) => void }): Promise<RlBenchResult> {
+export interface RlBenchOptions {
+  out: string;
+  seeds: number[];
+  ppo?: PpoConfigInput;
+  /** Training problems sampled for the reranker's pairs (the run config's generate.trainProblems); default: its default. */
+  trainProblems?: number;
+  /** Held-out problems every policy is evaluated on; default: all. */
+  heldoutProblems?: number;
+  log: (line: string) => void;
+}
+
+export async function benchRl(options: RlBenchOptions): Promise<RlBenchResult> {
   const started = performance.now();
   const results: RlSeedResult[] = [];
   for (const seed of options.seeds) {
     const workspace = join(options.out, `seed-${seed}`);
     // The cached part runs with the embedded default (a changed config would not resume it); PPO's overrides apply below.
-    const config = runConfigSchema.parse({ seed, iterations: 1 });
+    const generate = { ...(options.trainProblems ? { trainProblems: options.trainProblems } : {}), ...(options.heldoutProblems ? { heldoutProblems: options.heldoutProblems } : {}) };
+    const config = runConfigSchema.parse({ seed, iterations: 1, generate });
     options.log(`seed ${seed}: SFT and reranker (cached in ${workspace})`);
     const run = await iterate({
       workspace,
@@ -135,6 +149,8 @@ export async function benchRl(options: { out: string; seeds: number[]; ppo?: Ppo
     grpo_above_sft: above((r) => r.grpo),
     ppo_execution_above_sft: above((r) => r.ppo_execution_reward),
     ppo_config: { ...runConfigSchema.parse({}).ppo, ...options.ppo },
+    train_problems: options.trainProblems ?? runConfigSchema.parse({}).generate.trainProblems,
+    heldout_problems: results[0]?.sft.problems ?? 0,
     seconds: (performance.now() - started) / 1000,
   };
 }
