@@ -2,6 +2,7 @@ import js from '@eslint/js';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import layerOrder from './lint/layer-order.js';
 
 // Layering, enforced (STYLE.md 7): each rule below is a forbidden import, reported as "Bad layering".
 const bad = (group, why) => ({ group, message: `Bad layering: ${why}` });
@@ -55,4 +56,6 @@ export default tseslint.config(
     [rules.electronPackage, rules.ort, rules.sqlite, rules.nodeOnly, rules.coreInternals, rules.electronFolder],
   ),
   layer(['test/**/*.ts', 'bin/**/*.js', '*.config.{ts,js}'], [], [rules.electronPackage]),
+  // The order of core's own folders (README, "Layout"): an import that points up is reported as "Bad layering".
+  { files: ['core/**/*.ts'], plugins: { layers: layerOrder }, rules: { 'layers/layer-order': 'error' } },
 );

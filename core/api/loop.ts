@@ -5,6 +5,20 @@ import { z } from 'zod';
 const RunRef = z.object({ run: z.string().min(1).max(200).default('default') }).strict();
 const IterationRef = z.object({ run: z.string().min(1).max(200).default('default'), iteration: z.number().int().min(0) }).strict();
 
+/**
+ * Held-out pass@1 of the picks the reranker has to beat (core/loop/metrics/baselines.ts); null where a pick had
+ * nothing to go on. Absent in runs evaluated before baselines existed.
+ */
+export const BaselinesSchema = z.object({
+  random: z.number().nullable(),
+  mean_logprob: z.number().nullable(),
+  sum_logprob: z.number().nullable(),
+  majority: z.number().nullable(),
+  agreement: z.number().nullable(),
+  agreement_rerank: z.number().nullable(),
+  oracle: z.number().nullable(),
+});
+
 const SelectionMetricsSchema = z.object({
   problems: z.number(),
   candidates: z.number(),
@@ -15,6 +29,7 @@ const SelectionMetricsSchema = z.object({
   pass_at_k: z.record(z.string(), z.number()),
   reranker_auc: z.number().nullable(),
   pairwise_accuracy: z.number().nullable(),
+  baselines: BaselinesSchema.optional(),
 });
 
 export const IterationMetricsSchema = SelectionMetricsSchema.extend({
@@ -38,6 +53,11 @@ export const IterationStatusSchema = z.object({
     reranker_auc: z.number().nullable(),
     hard_negatives: z.number(),
     disputed: z.number(),
+    /** The best pick that runs nothing (random, mean or sum log-prob, majority), and its pass@1. */
+    best_free_baseline: z.object({ name: z.string(), pass1: z.number() }).nullable().optional(),
+    /** Execution agreement's pass@1, and the combined pick's (agreement clusters weighed by the reranker). */
+    agreement_pass1: z.number().nullable().optional(),
+    agreement_rerank_pass1: z.number().nullable().optional(),
   }),
 });
 
@@ -71,6 +91,13 @@ export const CandidateViewSchema = z.object({
   hardNegative: z.boolean(),
   /** Why a person should look, when mining disputed it. */
   disputeReasons: z.array(z.object({ kind: z.string(), detail: z.string() })),
+  language: z.string().optional(),
+  /** The candidate's current label (after undos); null: none. */
+  label: LabelVerdictSchema.nullable().optional(),
+  /** Per-line scores of the process reward model (`scores.line_scores_json`), one per line of `code`; null: none. */
+  lineScores: z.array(z.number()).nullable().optional(),
+  /** Iterations whose reranker training used this candidate's label in its pairs. */
+  labelUsedBy: z.array(z.number().int()).optional(),
 });
 export type CandidateView = z.infer<typeof CandidateViewSchema>;
 
@@ -100,6 +127,8 @@ export const LoopStageSchema = z.object({
   iteration: z.number().int(),
   stage: z.string(),
   state: z.enum(['started', 'done', 'skipped']),
+  /** Seconds the stage took, on 'done'. */
+  durationS: z.number().optional(),
 });
 
 export const LoopStateSchema = z.object({
@@ -117,7 +146,12 @@ export const loopMethods = {
   'runs.status': { params: RunRef, result: RunStatusSchema.nullable() },
   'iterations.metrics': {
     params: IterationRef,
-    result: z.object({ metrics: IterationMetricsSchema.nullable(), previous: IterationMetricsSchema.nullable() }),
+    result: z.object({
+      metrics: IterationMetricsSchema.nullable(),
+      previous: IterationMetricsSchema.nullable(),
+      /** metrics - previous for every headline number (null where either side has none). */
+      delta: z.record(z.string(), z.number().nullable()).optional(),
+    }),
   },
   'problems.list': {
     params: IterationRef.extend({ split: z.enum(['train', 'heldout']).optional() }).strict(),
@@ -147,15 +181,18 @@ export const loopMethods = {
     result: z.array(LabelSchema),
   },
   'loop.start': {
-    params: RunRef.extend({ iterations: z.number().int().min(1).max(1000).optional(), configFile: z.string().optional() }).strict(),
+    params: RunRef.extend({
+      /** Iterations to reach in all (finished ones are skipped). */
+      iterations: z.number().int().min(1).max(1000).optional(),
+      /** Or: this many iterations beyond the run's finished ones ("run next iteration" is more: 1). */
+      more: z.number().int().min(1).max(1000).optional(),
+      /** A path from configs.list (resources/configs or the workspace); default: the run's own config, else the embedded default. */
+      configFile: z.string().optional(),
+    }).strict(),
     result: LoopStateSchema,
   },
   'loop.cancel': { params: z.object({}).strict(), result: LoopStateSchema },
   'loop.state': { params: z.object({}).strict(), result: LoopStateSchema },
-  'store.query': {
-    params: z.object({ sql: z.string().min(1).max(100_000), limit: z.number().int().min(1).max(100_000).default(1000) }).strict(),
-    result: z.object({ columns: z.array(z.string()), rows: z.array(z.array(z.unknown())), truncated: z.boolean() }),
-  },
 } as const;
 
 export const loopEvents = {

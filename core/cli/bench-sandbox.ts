@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { builtInSetsDir } from '../data/built-in-sets';
 import { problemLanguages, type ProblemLanguage } from '../data/problem';
 import { benchSandbox, benchTable } from '../../test/bench/sandbox';
 
@@ -28,7 +29,7 @@ export function registerSandboxBench(bench: Command): void {
     .option('--candidates <n>', 'candidates per language', positive, 500)
     .option('--chunks <n>', 'chunks per language; figures are medians over chunks', positive, 5)
     .option('--jobs <n>', 'workers', positive, 2)
-    .option('--data <dir>', 'the public benchmark data', '../shared/data')
+    .option('--data <dir>', 'the public problem sets (default: the built-in ones)', builtInSetsDir())
     .action(async (opts: { json?: boolean; languages?: ProblemLanguage[]; candidates: number; chunks: number; jobs: number; data: string }) => {
       const log = (line: string): void => void process.stderr.write(`${line}\n`);
       const result = await benchSandbox({

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { benchEngine } from '../../test/bench/engine';
+import { registerHfBench } from './bench-hf';
 import { registerModelsBench } from './bench-models';
 import { registerRlBench } from './bench-rl';
 import { registerSandboxBench } from './bench-sandbox';
@@ -25,5 +26,6 @@ export function registerBench(program: Command): Command {
   registerSandboxBench(bench);
   registerModelsBench(bench);
   registerRlBench(bench);
+  registerHfBench(bench);
   return bench;
 }

@@ -34,13 +34,14 @@ export async function exec(options: ExecOptions): Promise<number> {
   const candidatesFile = options.candidates!;
   const problems = new Map<string, Problem>(loadProblems(problemsFile).map((p) => [p.task_id, p]));
   const candidates = loadCandidates(candidatesFile);
-  const requests: (RunRequest & { taskId: string })[] = candidates.map((candidate, i) => {
+  const requests: (RunRequest & { taskId: string; extra: Record<string, unknown> })[] = candidates.map((candidate, i) => {
     const problem = problems.get(candidate.task_id);
     if (!problem) {
       throw new Error(`${candidatesFile}: candidate ${i + 1}: key "task_id": no task "${candidate.task_id}" in ${problemsFile}`);
     }
     return {
       taskId: candidate.task_id,
+      extra: candidate.extra,
       language: problem.language,
       program: candidateProgram(problem, candidate),
       // --no-warm is the baseline all the way: no compile servers or headers, tsc for TypeScript.
@@ -77,9 +78,8 @@ export async function exec(options: ExecOptions): Promise<number> {
   results.forEach((result: ExecutionResult, i) => {
     counts.set(result.status, (counts.get(result.status) ?? 0) + 1);
     const request = requests[i]!;
-    if (!out.write(`${JSON.stringify({ task_id: request.taskId, candidate: i + 1, language: request.language, ...result })}\n`)) {
-      // Backpressure is handled by the final 'finish' wait; the stream buffers the rest.
-    }
+    // Backpressure is handled by the final 'finish' wait; the stream buffers the rest.
+    out.write(`${JSON.stringify(resultLine(request.taskId, i + 1, request.language, result, request.extra))}\n`);
   });
   out.end();
   await once(out, 'finish');
@@ -88,6 +88,32 @@ export async function exec(options: ExecOptions): Promise<number> {
   console.log(`${results.length} candidates in ${seconds.toFixed(1)} s (${runner.capabilities.mechanism}, ${runner.jobs} jobs): ${summary.join(', ')}`);
   console.log(`results: ${options.out}`);
   return 0;
+}
+
+/**
+ * One output line: the candidate's own keys carried through untouched (its `id` first), then ours. A key of the
+ * candidate's that one of ours would overwrite moves under `input`, so nothing it carried is lost.
+ */
+export function resultLine(
+  taskId: string,
+  candidate: number,
+  language: string,
+  result: ExecutionResult,
+  extra: Record<string, unknown>,
+): Record<string, unknown> {
+  const ours: Record<string, unknown> = { task_id: taskId, candidate, language, ...result };
+  const kept: Record<string, unknown> = {};
+  const clashing: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(extra)) (key in ours || key === 'input' ? clashing : kept)[key] = value;
+  const { id, ...rest } = kept;
+  return {
+    task_id: taskId,
+    candidate,
+    ...(id !== undefined ? { id } : {}),
+    ...ours,
+    ...rest,
+    ...(Object.keys(clashing).length > 0 ? { input: clashing } : {}),
+  };
 }
 
 async function runSelfCheck(options: ExecOptions): Promise<number> {
@@ -127,7 +153,7 @@ export function registerExec(program: Command): Command {
     .command('exec')
     .description('run candidates against their problems\' tests in the sandbox: one JSON line per candidate, a summary per status')
     .option('--problems <file>', 'problems: HumanEval, MBPP, HumanEval-X, MultiPL-E or normalized JSONL')
-    .option('--candidates <file>', 'candidates JSONL: {task_id, completion} or {task_id, program} per line')
+    .option('--candidates <file>', 'candidates JSONL: task_id and one of completion, program or solution (EvalPlus) per line; other keys are carried into the results')
     .option('--out <file>', 'where to write one JSON result per candidate')
     .option('--jobs <n>', 'programs run at once', positive('--jobs', true), 2)
     .option('--timeout <s>', 'seconds per program (default 10)', positive('--timeout', false))

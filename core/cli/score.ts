@@ -12,7 +12,8 @@ export interface ScoreOptions {
 
 /**
  * `rewardranker score`: ranks each problem's candidates with an exported reranker (.onnx with its tokenizer in the
- * metadata). A {completion} candidate is scored as prompt + completion; a {program} candidate as the whole program.
+ * metadata). A {completion} candidate is scored as prompt + completion; a {program} or {solution} candidate as its
+ * whole text.
  * Prints one line per candidate, best first within each problem: rank, score, task id and the candidate's line.
  */
 export async function score(options: ScoreOptions): Promise<void> {
@@ -22,7 +23,8 @@ export async function score(options: ScoreOptions): Promise<void> {
   const items = candidates.map((c, i) => {
     const problem = problems.get(c.task_id);
     if (!problem) throw new Error(`${options.candidates}: candidate ${i + 1}: key "task_id": no task "${c.task_id}" in ${options.problems}`);
-    return 'completion' in c ? { prompt: problem.prompt, completion: c.completion } : { prompt: '', completion: c.program };
+    if ('completion' in c) return { prompt: problem.prompt, completion: c.completion };
+    return { prompt: '', completion: 'program' in c ? c.program : c.solution };
   });
   const engine = await Engine.start();
   let scores: number[];
@@ -48,7 +50,7 @@ export function registerScore(program: Command): Command {
     .description('rank candidates with an exported reranker (.onnx): best first within each problem')
     .requiredOption('--model <file>', 'the reranker .onnx (exported by bench models or the loop; tokenizer in its metadata)')
     .requiredOption('--problems <file>', 'problems: HumanEval, MBPP, HumanEval-X, MultiPL-E or normalized JSONL')
-    .requiredOption('--candidates <file>', 'candidates JSONL: {task_id, completion} or {task_id, program} per line')
+    .requiredOption('--candidates <file>', 'candidates JSONL: task_id and one of completion, program or solution (EvalPlus) per line')
     .option('--json', 'one JSON object per line: task_id, rank, score, candidate (1-based line in the candidates file)')
     .action(async (opts: ScoreOptions) => {
       await score(opts);

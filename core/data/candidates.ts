@@ -5,32 +5,56 @@ import { DataFileError, parseRecord, readRecords } from './read-records';
 
 const taskId = z.union([z.number().int(), z.string().min(1)]).transform(String);
 
-/** A candidate is a completion (assembled with its problem) or a whole program (run as it is). */
-const candidateRecord = z.union([
-  z.object({ task_id: taskId, completion: z.string() }).strict(),
-  z.object({ task_id: taskId, program: z.string() }).strict(),
-]);
-export type Candidate = z.output<typeof candidateRecord>;
+/** The keys that say what a candidate's text is; a line has exactly one of them. */
+const textKeys = ['completion', 'program', 'solution'] as const;
 
-/** Reads candidates from JSONL: {task_id, completion} or {task_id, program} per line. */
+/**
+ * A candidate's text is one of:
+ * - completion: what follows the prompt; assembled with its problem.
+ * - program: a whole program, run as it is.
+ * - solution: EvalPlus's form, the prompt and the completion together; it takes the prompt's place in the program.
+ * Any other key (model, temperature, an id, earlier results) is kept in `extra`, untouched, for the caller to pass on.
+ */
+const candidateRecord = z
+  .object({
+    task_id: taskId,
+    completion: z.string().optional(),
+    program: z.string().optional(),
+    solution: z.string().optional(),
+  })
+  .catchall(z.unknown());
+
+export type CandidateText = { completion: string } | { program: string } | { solution: string };
+export type Candidate = { task_id: string; extra: Record<string, unknown> } & CandidateText;
+
+/** Reads candidates from JSONL: task_id and one of completion, program or solution per line; other keys kept. */
 export function loadCandidates(file: string): Candidate[] {
   const records = readRecords(file);
   if (records.length === 0) throw new DataFileError(file, 'line 1', 'no candidates in the file');
   return records.map((record) => {
     const value = record.value;
-    // A clearer message than the union's for the common mistakes: a missing or doubled text field.
-    if (typeof value === 'object' && value !== null) {
-      const hasCompletion = 'completion' in value;
-      const hasProgram = 'program' in value;
-      if (hasCompletion === hasProgram) {
-        throw new DataFileError(file, record.place, 'expected exactly one of the keys "completion" or "program"');
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      const present = textKeys.filter((key) => key in value);
+      if (present.length !== 1) {
+        throw new DataFileError(file, record.place, 'expected exactly one of the keys "completion", "program" or "solution"');
       }
     }
-    return parseRecord(candidateRecord, file, record);
+    const { task_id, completion, program, solution, ...extra } = parseRecord(candidateRecord, file, record);
+    if (completion !== undefined) return { task_id, completion, extra };
+    if (program !== undefined) return { task_id, program, extra };
+    return { task_id, solution: solution!, extra };
   });
 }
 
 /** The program to run for a candidate of this problem. */
 export function candidateProgram(problem: Problem, candidate: Candidate): string {
-  return 'program' in candidate ? candidate.program : assembleProgram(problem, candidate.completion);
+  if ('program' in candidate) return candidate.program;
+  if ('solution' in candidate) {
+    // The solution repeats the prompt, so it replaces the prompt where the prefix ends with it (HumanEval); where
+    // the prefix holds no prompt (MBPP: the completion is the whole program) it simply follows the prefix.
+    const { prefix, prompt, suffix } = problem;
+    const head = prompt !== '' && prefix.endsWith(prompt) ? prefix.slice(0, prefix.length - prompt.length) : prefix;
+    return head + candidate.solution + suffix;
+  }
+  return assembleProgram(problem, candidate.completion);
 }

@@ -1,5 +1,5 @@
 /** Layers and losses built from the primitives in ops.ts: none needs a gradient rule of its own. */
-import { type Tensor, fail, normAxis } from './graph';
+import { type FloatType, type Tensor, fail, normAxis } from './graph';
 import {
   add,
   arange,
@@ -11,6 +11,7 @@ import {
   logSoftmax,
   matmul,
   mul,
+  reshape,
   scalarOf,
   sigmoid,
   slice,
@@ -91,18 +92,37 @@ export function causalMask(x: Tensor, axis = -2): Tensor {
 }
 
 /**
- * Scaled dot-product attention. q [B, H, Tq, D], k and v [B, H, Tk, D]; `allowed` a bool mask broadcastable to
- * [B, H, Tq, Tk]. The mask becomes an additive bias of its own (small) shape, 0 or -1e9 rather than -inf so a
- * fully masked row (padding) stays finite; adding it passes the gradient through untouched, where a Where on
- * the scores would cost one more pass over [B, H, Tq, Tk] in each direction. The scale goes on q, the smaller
- * operand.
+ * A bool mask as an additive attention bias of the mask's own (small) shape: 0 where allowed, -1e9 where not rather
+ * than -inf, so a fully masked row (padding) stays finite. Adding it passes the gradient through untouched, where a
+ * Where on the scores would cost one more pass over [B, H, Tq, Tk] in each direction.
  */
-export function attention(q: Tensor, k: Tensor, v: Tensor, allowed?: Tensor): Tensor {
-  const d = q.shape[q.rank - 1]!;
-  if (typeof d !== 'number') fail('attention', q.site, `head size must be static, got ${q}`);
-  let scores = matmul(mul(q, 1 / Math.sqrt(d)), transpose(k, [0, 1, 3, 2])); // (B, H, Tq, Tk)
-  if (allowed) scores = add(scores, where(allowed, scalarOf(0, scores.dtype), -1e9));
-  return matmul(softmax(scores, -1), v); // (B, H, Tq, D)
+export function maskBias(allowed: Tensor, dtype: FloatType = 'float32'): Tensor {
+  return where(allowed, scalarOf(0, dtype), -1e9);
+}
+
+/**
+ * Scaled dot-product attention with grouped queries: q [B, H, Tq, D] against k and v [B, K, Tk, D], H a multiple of
+ * K; `bias` additive, broadcastable to [B, H, Tq, Tk] (a [T, T] causal bias, a [B, 1, 1, Tk] key mask, their sum).
+ * The G = H / K query heads of a group share one key/value head: grouping q as [B, K, G, Tq, D] lets the matmul
+ * broadcast over G instead of copying k and v. The scale goes on q, the smaller operand.
+ */
+export function attention(q: Tensor, k: Tensor, v: Tensor, bias?: Tensor | null): Tensor {
+  const [B, H, T, D] = q.shape;
+  const K = k.shape[1]!;
+  if (typeof D !== 'number') fail('attention', q.site, `head size must be static, got ${q}`);
+  if (typeof H !== 'number' || typeof K !== 'number' || H % K) fail('attention', q.site, `query heads must be a static multiple of key/value heads: ${q} vs ${k}`);
+  const qs = mul(q, 1 / Math.sqrt(D));
+  if (H === K) {
+    let scores = matmul(qs, transpose(k, [0, 1, 3, 2])); // (B, H, Tq, Tk)
+    if (bias) scores = add(scores, bias);
+    return matmul(softmax(scores, -1), v); // (B, H, Tq, D)
+  }
+  const G = H / K;
+  const qg = reshape(qs, [B!, K, G, T!, D]); // (B, K, G, Tq, D)
+  let scores = matmul(qg, unsqueeze(transpose(k, [0, 1, 3, 2]), [2])); // (B, K, G, Tq, Tk)
+  if (bias) scores = add(scores, bias.rank === 4 ? unsqueeze(bias, [2]) : bias); // (B, 1, 1, 1, Tk) or (Tq, Tk)
+  const y = matmul(softmax(scores, -1), unsqueeze(v, [2])); // (B, K, G, Tq, D)
+  return reshape(y, [B!, H, T!, D]); // (B, H, Tq, D)
 }
 
 /**

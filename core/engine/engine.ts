@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Program } from './emit';
 import type { DecodePlan, DecodeResult, Feed, HostTensor, ProviderName, Reply, Request } from './protocol';
+import { verifyProviderOnce } from './provider-check';
 import { checkProvider, providerNeeds } from './providers';
 import { engineWorkerUrl } from './worker-url';
 
@@ -8,6 +9,11 @@ export interface EngineOptions {
   provider?: ProviderName;
   /** ONNX Runtime intra-op threads; 2 fits the 2-core machines this was measured on. */
   intraOpThreads?: number;
+  /**
+   * The provider already passed its check (provider-check.ts). Otherwise a non-CPU provider is checked in a child
+   * process first (once per process), so a provider that aborts natively fails here instead of killing the app.
+   */
+  verified?: boolean;
 }
 
 export interface RunRequest {
@@ -79,6 +85,10 @@ export class Engine {
   static async start(options: EngineOptions = {}): Promise<Engine> {
     const provider = options.provider ?? 'cpu';
     checkProvider(provider);
+    if (provider !== 'cpu' && !options.verified) {
+      const check = await verifyProviderOnce(provider);
+      if (!check.ok) throw new Error(`execution provider '${provider}' failed its check (it needs ${providerNeeds(provider)}): ${check.detail}`);
+    }
     const worker = new Worker(await engineWorkerUrl(), {
       workerData: { provider, intraOpThreads: options.intraOpThreads ?? 2 },
     });

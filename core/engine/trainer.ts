@@ -6,7 +6,8 @@
  */
 import { type AdamWConfig, type AdamWGraph, adamw, defaultAdamW } from './adamw';
 import { grad } from './autodiff';
-import { type Program, emitProgram } from './emit';
+import { type EmittedGraph, type Program, emitGraph, emitProgram, programOf } from './emit';
+import { emitLoopProgram } from './emit-loop';
 import type { Engine } from './engine';
 import type { DType, Shape, Tensor } from './graph';
 import { add, input, mul, param } from './ops';
@@ -68,12 +69,14 @@ export class Trainer {
   readonly names: string[];
   private step = 0;
   private cachedEval: Program | null = null;
+  private cachedLoop: Program | null = null;
 
   private constructor(
     private readonly engine: Engine,
     private readonly spec: TrainSpec,
     private readonly prefix: string,
     readonly programs: { fused: Program; grads: Program; accumulate: Program; apply: Program },
+    private readonly fusedGraph: EmittedGraph,
     private readonly metricNames: string[] = [],
   ) {
     this.names = Object.keys(spec.params).filter((n) => spec.params[n]!.trainable !== false);
@@ -99,7 +102,8 @@ export class Trainer {
       cfg,
     );
     const extra = metricOutputs(metrics);
-    const fused = emitProgram({ loss, ...extra, ...optimizerOutputs(opt) }, { frozen, name: 'train_step' });
+    const fusedGraph = emitGraph({ loss, ...extra, ...optimizerOutputs(opt) }, { frozen, name: 'train_step' });
+    const fused = programOf(fusedGraph, 'all');
 
     const gradOut = Object.fromEntries(trainable.map((n, i) => [`g.${n}`, grads[i]!]));
     const gradsProgram = emitProgram({ loss, ...extra, ...gradOut }, { frozen, name: 'grads' });
@@ -116,7 +120,7 @@ export class Trainer {
     }));
     const apply = emitProgram(optimizerOutputs(adamw(applyParams, cfg)), { name: 'apply' });
 
-    const t = new Trainer(engine, spec, `trainer${trainers++}/`, { fused, grads: gradsProgram, accumulate, apply }, Object.keys(extra));
+    const t = new Trainer(engine, spec, `trainer${trainers++}/`, { fused, grads: gradsProgram, accumulate, apply }, fusedGraph, Object.keys(extra));
     // Sessions for the accumulation programs are created on first use (engine.run loads lazily).
     await engine.load(fused);
     const initial: Record<string, HostTensor> = {};
@@ -216,6 +220,64 @@ export class Trainer {
       metrics[name.slice('metric.'.length)] = outs.reduce((s, o) => s + (o[name]!.data[0] as number), 0) / outs.length;
     }
     return metrics;
+  }
+
+  /**
+   * The K-step program: the fused step as the body of an ONNX Loop, parameters and moments loop-carried, one
+   * batch slice and learning rate per iteration (see emit-loop.ts).
+   */
+  get loopProgram(): Program {
+    const carried: Record<string, string> = {};
+    for (const n of this.names) for (const k of ['', 'm.', 'v.']) carried[`${k}${n}`] = `new.${k || 'p.'}${n}`;
+    this.cachedLoop ??= emitLoopProgram(
+      this.fusedGraph,
+      { carried, stacked: [...Object.keys(this.spec.inputs), 'lr'], counter: 'step', scanned: { loss: 'losses', gradNorm: 'gradNorms', ...Object.fromEntries(this.metricNames.map((n) => [n, `${n}.steps`])) } },
+      { name: 'train_steps' },
+    );
+    return this.cachedLoop;
+  }
+
+  /**
+   * K optimizer steps in one run, batch i at learning rate lrs[i]: parameters and moments never leave the run
+   * between steps (on a GPU they stay in device memory). Gives the parameters K trainStep calls give; the
+   * batches must share their dims, since they are fed stacked.
+   */
+  async trainSteps(batches: readonly Record<string, HostTensor>[], lrs: readonly number[]): Promise<StepResult[]> {
+    const K = batches.length;
+    if (K === 0) throw new Error('trainSteps: no batches');
+    if (lrs.length !== K) throw new Error(`trainSteps: ${K} batches but ${lrs.length} learning rates`);
+    const stacked: Record<string, HostTensor> = {};
+    for (const name of Object.keys(this.spec.inputs)) {
+      const first = batches[0]![name];
+      if (!first) throw new Error(`trainSteps: batch 0 has no input '${name}'`);
+      const size = first.data.length;
+      const data = new (first.data.constructor as new (n: number) => HostTensor['data'])(size * K);
+      batches.forEach((b, i) => {
+        const t = b[name];
+        if (!t) throw new Error(`trainSteps: batch ${i} has no input '${name}'`);
+        if (t.dtype !== first.dtype || t.dims.join() !== first.dims.join()) {
+          throw new Error(`trainSteps: input '${name}' of batch ${i} is ${t.dtype}[${t.dims}], batch 0's is ${first.dtype}[${first.dims}] (stacked batches share dims)`);
+        }
+        (data as Float32Array).set(t.data as Float32Array, i * size);
+      });
+      stacked[name] = { dtype: first.dtype, dims: [K, ...first.dims], data };
+    }
+    const out = await this.engine.run(this.loopProgram, {
+      feeds: {
+        ...stacked,
+        ...this.stateFeeds(),
+        lr: { dtype: 'float32', dims: [K], data: Float32Array.from(lrs) },
+        step: { dtype: 'float32', dims: [], data: Float32Array.of(this.step) },
+      },
+      keep: this.stateKeep(),
+      fetch: ['losses', 'gradNorms', ...this.metricNames.map((n) => `${n}.steps`)],
+    });
+    this.step += K;
+    const losses = out.losses!.data as Float32Array;
+    const norms = out.gradNorms!.data as Float32Array;
+    const metricAt = (i: number): Record<string, number> =>
+      Object.fromEntries(this.metricNames.map((n) => [n.slice('metric.'.length), out[`${n}.steps`]!.data[i] as number]));
+    return Array.from({ length: K }, (_, i) => ({ loss: losses[i]!, gradNorm: norms[i]!, metrics: metricAt(i) }));
   }
 
   /** Current trainable parameters (copied out of the worker). */

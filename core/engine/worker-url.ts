@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,27 +19,28 @@ function sourceDir(start: string): string {
 }
 
 /**
- * Where the engine worker's code is. The built app ships it beside this module (out/node/engine-worker.js);
- * run from source (tests, benchmarks), it is bundled once with esbuild into node_modules/.cache, keyed by the
- * source's hash so an edit rebuilds it, and written by rename so parallel test processes never see half a file.
+ * Where a Node entry of the engine is. The built app ships it beside this module (out/node/<name>.js); run from
+ * source (tests, benchmarks), it is bundled once with esbuild into node_modules/.cache, keyed by the hash of every
+ * engine source file so an edit rebuilds it, and written by rename so parallel test processes never see half a file.
  */
-export async function engineWorkerUrl(): Promise<URL> {
-  const built = new URL('./engine-worker.js', import.meta.url);
+async function engineEntryUrl(name: string, source: string): Promise<URL> {
+  const built = new URL(`./${name}.js`, import.meta.url);
   if (built.protocol === 'file:' && existsSync(fileURLToPath(built))) return built;
   const here = sourceDir(dirname(fileURLToPath(import.meta.url)));
-  const sources = ['worker.ts', 'protocol.ts'].map((f) => readFileSync(join(here, f)));
-  const hash = createHash('sha256').update(Buffer.concat(sources)).digest('hex').slice(0, 16);
+  const files = readdirSync(here).filter((f) => f.endsWith('.ts')).sort();
+  const hash = createHash('sha256');
+  for (const f of files) hash.update(f).update(readFileSync(join(here, f)));
   const cacheDir = join(here, '..', '..', 'node_modules', '.cache', 'rewardranker');
-  const out = join(cacheDir, `engine-worker-${hash}.mjs`);
+  const out = join(cacheDir, `${name}-${hash.digest('hex').slice(0, 16)}.mjs`);
   if (!existsSync(out)) {
     const esbuild = await import('esbuild');
     const result = await esbuild.build({
-      entryPoints: [join(here, 'worker.ts')],
+      entryPoints: [join(here, source)],
       bundle: true,
       platform: 'node',
       format: 'esm',
       target: 'node20',
-      external: ['onnxruntime-node'],
+      external: ['onnxruntime-node', 'esbuild'],
       write: false,
     });
     mkdirSync(cacheDir, { recursive: true });
@@ -48,4 +49,14 @@ export async function engineWorkerUrl(): Promise<URL> {
     renameSync(tmp, out);
   }
   return new URL(`file://${out}`);
+}
+
+/** The engine worker thread's code (worker.ts). */
+export function engineWorkerUrl(): Promise<URL> {
+  return engineEntryUrl('engine-worker', 'worker.ts');
+}
+
+/** The provider check's child process (provider-check-child.ts). */
+export function providerCheckUrl(): Promise<URL> {
+  return engineEntryUrl('provider-check', 'provider-check-child.ts');
 }

@@ -5,30 +5,23 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
+import { sessionOptions } from './session-options';
 import type { DecodePlan, DecodeResult, Feed, HostTensor, Reply, RequestMessage, WorkerConfig } from './protocol';
 
 const config = workerData as WorkerConfig;
 const sessions = new Map<string, ort.InferenceSession>();
 const resident = new Map<string, ort.Tensor>();
 
-const sessionOptions: ort.InferenceSession.SessionOptions = {
-  executionProviders: [config.provider],
-  graphOptimizationLevel: 'all',
-  intraOpNumThreads: config.intraOpThreads,
-  interOpNumThreads: 1,
-  executionMode: 'sequential',
-  // On WebGPU, outputs stay in GPU buffers: resident params, moments and KV caches never leave the device
-  // between runs; only what is fetched is downloaded (toHost).
-  ...(config.provider === 'webgpu' ? { preferredOutputLocation: 'gpu-buffer' as const } : {}),
-};
+const baseOptions = sessionOptions(config.provider, config.intraOpThreads);
 
 function toOrt(t: HostTensor): ort.Tensor {
   return new ort.Tensor(t.dtype, t.data, t.dims);
 }
 
-async function toHost(t: ort.Tensor): Promise<HostTensor> {
-  const data = t.location === 'cpu' ? t.data : await t.getData();
-  return { dtype: t.type as HostTensor['dtype'], dims: [...t.dims], data: data as HostTensor['data'] };
+/** Every output is placed in CPU memory (session-options.ts); reading one from a device would abort natively. */
+function toHost(t: ort.Tensor): HostTensor {
+  if (t.location !== 'cpu') throw new Error(`an output came back in ${t.location} memory; the engine reads CPU tensors only`);
+  return { dtype: t.type as HostTensor['dtype'], dims: [...t.dims], data: t.data as HostTensor['data'] };
 }
 
 function feedOf(name: string, f: Feed): ort.Tensor {
@@ -81,11 +74,11 @@ async function decode(key: string, plan: DecodePlan): Promise<DecodeResult> {
     for (const c of caches) feeds[c.input] = new ort.Tensor('float32', c.buf.subarray(0, c.length * c.row), [c.length, ...c.rowDims]);
     const result = await runOnce(s, feeds, wanted);
     for (const c of caches) {
-      const added = (await toHost(result[c.output]!)).data as Float32Array;
+      const added = toHost(result[c.output]!).data as Float32Array;
       c.buf.set(added, c.length * c.row);
       c.length += added.length / c.row;
     }
-    const logits = (await toHost(result[plan.logitsOutput]!)).data as Float32Array;
+    const logits = toHost(result[plan.logitsOutput]!).data as Float32Array;
     if (plan.returnLogits) allLogits.push(logits);
     const vocab = logits.length / plan.batch;
     for (let b = 0; b < plan.batch; b++) {
@@ -113,7 +106,7 @@ async function handle(msg: RequestMessage): Promise<Reply> {
   switch (msg.kind) {
     case 'load': {
       if (!sessions.has(msg.key)) {
-        const options = { ...sessionOptions, graphOptimizationLevel: msg.optimization };
+        const options = { ...baseOptions, graphOptimizationLevel: msg.optimization };
         sessions.set(msg.key, await ort.InferenceSession.create(msg.bytes, options));
       }
       return { id: msg.id, ok: true };
@@ -130,7 +123,7 @@ async function handle(msg: RequestMessage): Promise<Reply> {
       for (const name of msg.names) {
         const t = resident.get(name);
         if (!t) throw new Error(`no resident tensor '${name}' in the engine worker`);
-        tensors[name] = await toHost(t);
+        tensors[name] = toHost(t);
       }
       return { id: msg.id, ok: true, tensors };
     }
@@ -145,7 +138,7 @@ async function handle(msg: RequestMessage): Promise<Reply> {
       const result = await runOnce(s, feeds, wanted);
       for (const [out, name] of Object.entries(msg.keep)) resident.set(name, result[out]!);
       const tensors: Record<string, HostTensor> = {};
-      for (const name of msg.fetch) tensors[name] = await toHost(result[name]!);
+      for (const name of msg.fetch) tensors[name] = toHost(result[name]!);
       return { id: msg.id, ok: true, tensors };
     }
     case 'decode':

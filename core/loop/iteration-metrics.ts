@@ -1,10 +1,11 @@
 import { listCandidates, listMined, listProblems, scoresOf } from '../store/loop-records';
 import type { Db } from '../store/open-store';
+import { type BaselineCandidate, type Baselines, baselines, normalizeProgram } from './metrics/baselines';
 import { fixedEdges, histogram, type Histogram } from './metrics/histogram';
 import { meanPassAtK } from './metrics/pass-at-k';
-import { pairwiseAccuracy, rocAuc } from './metrics/ranking';
+import { pairwiseAccuracy, rocAuc } from '../train/ranking';
 import { rerankMetrics } from './metrics/rerank';
-import type { Scored } from './metrics/scored';
+import type { Scored } from '../train/scored';
 import { verdictsOf } from './verdicts';
 
 export interface SelectionMetrics {
@@ -18,6 +19,8 @@ export interface SelectionMetrics {
   pass_at_k: Record<string, number>;
   reranker_auc: number | null;
   pairwise_accuracy: number | null;
+  /** Held-out pass@1 of the picks the reranker has to beat (metrics/baselines.ts). */
+  baselines: Baselines;
 }
 
 export interface IterationMetrics extends SelectionMetrics {
@@ -32,29 +35,56 @@ export interface IterationMetrics extends SelectionMetrics {
 
 const HISTOGRAM_BINS = 30;
 
+/** What the baselines read besides the store: each held-out candidate's generator log-probs and agreement outputs. */
+export interface BaselineEvidence {
+  /** Token log-probs under the generator, for candidates stored without them (imported ones). */
+  logProbs: ReadonlyMap<number, { mean: number; sum: number }>;
+  /** What each candidate printed on the agreement inputs (null: nothing usable); absent: not run. */
+  outputs: ReadonlyMap<number, string | null>;
+}
+
+type HeldoutCandidate = Scored & BaselineCandidate;
+
 /**
  * The held-out figures of one iteration, judged by the reranker checkpoint that `checkpointId` names: the quality of
- * best-of-N selection against random and oracle, overall and per language, plus what mining found.
+ * best-of-N selection against random, the free baselines, execution agreement and oracle, overall and per language,
+ * plus what mining found.
  */
-export function iterationMetrics(db: Db, runId: number, iterationId: number, checkpointId: number): IterationMetrics {
+export function iterationMetrics(
+  db: Db,
+  runId: number,
+  iterationId: number,
+  checkpointId: number,
+  evidence: BaselineEvidence = { logProbs: new Map(), outputs: new Map() },
+): IterationMetrics {
   const problems = new Map(listProblems(db, runId).map((p) => [p.id, p]));
   const verdicts = verdictsOf(db, runId, iterationId);
   const scores = scoresOf(db, iterationId, checkpointId);
   const candidates = listCandidates(db, iterationId);
 
-  const heldout = new Map<number, Scored[]>();
+  const heldout = new Map<number, HeldoutCandidate[]>();
   for (const c of candidates) {
     const problem = problems.get(c.problemId)!;
     const verdict = verdicts.get(c.id);
     const score = scores.get(c.id);
     if (problem.split !== 'heldout' || !verdict || score === undefined) continue;
     const list = heldout.get(c.problemId);
-    const scored = { score, passed: verdict.passed };
+    const stored = c.logprobs && c.logprobs.length > 0 ? c.logprobs.reduce((a, b) => a + b, 0) : null;
+    const computed = evidence.logProbs.get(c.id);
+    const scored: HeldoutCandidate = {
+      score,
+      passed: verdict.passed,
+      order: c.sampleIdx,
+      sumLogProb: stored ?? computed?.sum ?? null,
+      meanLogProb: stored !== null ? stored / c.logprobs!.length : (computed?.mean ?? null),
+      normalized: normalizeProgram(c.code),
+      outputs: evidence.outputs.get(c.id) ?? null,
+    };
     if (list) list.push(scored);
     else heldout.set(c.problemId, [scored]);
   }
 
-  const byLanguage = new Map<string, Scored[][]>();
+  const byLanguage = new Map<string, HeldoutCandidate[][]>();
   for (const [problemId, list] of heldout) {
     const language = problems.get(problemId)!.language;
     byLanguage.set(language, [...(byLanguage.get(language) ?? []), list]);
@@ -77,7 +107,7 @@ export function iterationMetrics(db: Db, runId: number, iterationId: number, che
   };
 }
 
-function selection(problems: Scored[][]): SelectionMetrics {
+function selection(problems: HeldoutCandidate[][]): SelectionMetrics {
   const rerank = rerankMetrics(problems);
   const counts = problems.map((list) => [list.length, list.filter((s) => s.passed).length] as const);
   const n = Math.min(...counts.map(([samples]) => samples));
@@ -92,5 +122,6 @@ function selection(problems: Scored[][]): SelectionMetrics {
     pass_at_k: problems.length === 0 ? {} : Object.fromEntries(ks.map((k) => [String(k), meanPassAtK(counts, k)])),
     reranker_auc: rocAuc(problems.flat()),
     pairwise_accuracy: pairwiseAccuracy(problems),
+    baselines: baselines(problems),
   };
 }

@@ -1,13 +1,20 @@
 import { z } from 'zod';
 import { loadConfigFile } from '../config/config-file';
-import { defaultModels } from '../models/default-config';
+import { builtInSetNames } from '../data/built-in-sets';
+import { hfModelConfigSchema } from '../models/hf-config';
 import { samplingConfigSchema } from '../models/sampling';
 import { transformerConfigSchema } from '../models/transformer';
 import { ppoConfigSchema } from '../train/ppo-config';
 import { rewardConfigSchema } from '../train/reward-config';
+import { checkedJson } from '../store/json-column';
+import type { Db } from '../store/open-store';
+import type { RunRow } from '../store/runs';
 import { sftConfigSchema } from '../train/sft-config';
-import { executeConfigSchema } from './stages/execute';
-import { mineConfigSchema } from './stages/mine';
+import { defaultModels } from './default-config';
+import { executeConfigSchema } from './stages/execute-config';
+import { generateConfigSchema } from './stages/generate-config';
+import { mineConfigSchema } from './stages/mine-config';
+import { tokenizerConfigSchema } from './stages/tokenizer-config';
 
 /**
  * A section whose defaults are the embedded default's values rather than its schema's: what a user writes is laid
@@ -31,56 +38,35 @@ export const runConfigSchema = z
     iterations: z.number().int().min(1).max(1000).default(2).describe('self-training iterations after SFT'),
     problems: z
       .object({
+        set: z
+          .enum(builtInSetNames)
+          .nullable()
+          .default(null)
+          .describe('a built-in public set by name (humaneval, mbpp, humaneval-x-<language>, multipl-e-<language>); null: see path'),
         path: z
           .string()
           .nullable()
           .default(null)
-          .describe('a problem file (HumanEval, MBPP, HumanEval-X, MultiPL-E or normalized JSONL); null: the embedded default set'),
+          .describe('a problem file (HumanEval, MBPP, HumanEval-X, MultiPL-E or normalized JSONL); set and path both null: the embedded default set'),
         format: z.string().nullable().default(null).describe("the file's format when it can't be told from the file"),
         heldoutFraction: z
           .number()
           .min(0.05)
           .max(0.9)
           .default(0.2)
-          .describe("share of a file's problems held out for evaluation (the embedded set carries its own split)"),
+          .describe("share of a file's or a built-in set's problems held out for evaluation (the embedded set carries its own split)"),
       })
       .strict()
       .prefault({})
       .describe('the problems to learn from and evaluate on'),
-    tokenizer: z
-      .object({
-        vocabSize: z.number().int().min(259).max(65_536).default(defaultModels.tokenizerVocab).describe('BPE vocabulary of a from-scratch model'),
-      })
-      .strict()
-      .prefault({})
-      .describe('the tokenizer of from-scratch models'),
+    tokenizer: tokenizerConfigSchema.prefault({}).describe('the tokenizer of from-scratch models'),
+    model: hfModelConfigSchema.prefault({}).describe('start the generator and the reranker from Hugging Face checkpoints (LoRA or full training)'),
     generator: over(transformerConfigSchema, defaultModels.generator).describe('the generator (policy) model'),
     reranker: over(transformerConfigSchema, defaultModels.reranker).describe('the reranker (reward model)'),
     sft: over(sftConfigSchema, defaultModels.sft).describe('supervised fine-tuning of the generator (iteration 0)'),
     sampling: over(samplingConfigSchema, defaultModels.sampling).describe('how the generator samples candidates'),
     reward: over(rewardConfigSchema, defaultModels.reward).describe('reranker training (Bradley-Terry with hard negatives)'),
-    generate: z
-      .object({
-        candidatesFile: z
-          .string()
-          .nullable()
-          .default(null)
-          .describe('take candidates from this JSONL ({task_id, completion} per line) instead of sampling them'),
-        trainProblems: z
-          .number()
-          .int()
-          .min(1)
-          .default(960)
-          .describe('training problems sampled per iteration (a different seeded draw each iteration), for reranker pairs'),
-        heldoutProblems: z
-          .number()
-          .int()
-          .min(1)
-          .nullable()
-          .default(null)
-          .describe('held-out problems sampled per iteration for evaluation; null: all of them'),
-      })
-      .strict()
+    generate: generateConfigSchema
       .prefault({})
       .describe('which problems get candidates each iteration, and where candidates come from'),
     execute: executeConfigSchema.prefault({}).describe('running candidates against their tests in the sandbox'),
@@ -93,4 +79,9 @@ export type RunConfig = z.output<typeof runConfigSchema>;
 
 export function loadRunConfig(file: string | null): RunConfig {
   return file === null ? runConfigSchema.parse({}) : loadConfigFile(file, runConfigSchema);
+}
+
+/** A run's config as its store holds it, checked: a store written by another version may not fit this schema. */
+export function storedRunConfig(db: Db, run: RunRow): RunConfig {
+  return checkedJson(db, runConfigSchema, run.config, `run '${run.name}': config`);
 }

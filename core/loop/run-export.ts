@@ -1,14 +1,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadModel } from '../models/checkpoint';
+import { readSafetensors } from '../engine/safetensors';
 import { exportReranker } from '../models/export';
+import { exportPeftAdapters } from '../models/peft-export';
 import { TextTokenizer } from '../models/tokenizers';
 import { buildPairs } from '../train/pairs';
 import { latestCheckpoint, scoresOf } from '../store/loop-records';
 import type { Db } from '../store/open-store';
 import { listIterations, type RunRow } from '../store/runs';
-import { candidatesByIds, scoringCheckpointOf } from '../store/views';
-import type { RunConfig } from './run-config';
+import { candidateIdsOf, candidatesByIds, scoringCheckpointOf } from '../store/views';
+import { type RunConfig, storedRunConfig } from './run-config';
 import { stageSeed } from './seeds';
 import { judgedCandidates } from './training-candidates';
 import { verdictsOf } from './verdicts';
@@ -17,6 +19,18 @@ export interface ExportSummary {
   pairs: number;
   candidates: number;
   reranker: string | null;
+  /** Folders of PEFT adapters (adapter_config.json + adapter_model.safetensors), for runs that trained LoRA. */
+  adapters: string[];
+}
+
+/** A LoRA checkpoint of the run as PEFT adapters in `dir`; nothing for a checkpoint of full weights. */
+function exportAdapters(checkpointFile: string, config: RunConfig, dir: string, task: 'CAUSAL_LM' | 'SEQ_CLS'): string | null {
+  const model = loadModel(checkpointFile);
+  if (!model.base) return null;
+  const { tensors } = readSafetensors(checkpointFile.replace(/\.(json|safetensors)$/, '') + '.safetensors');
+  const { rank, alpha, targets } = config.model.lora;
+  exportPeftAdapters(dir, { tensors, base: model.base, rank, alpha, modules: targets, task });
+  return dir;
 }
 
 /**
@@ -25,7 +39,7 @@ export interface ExportSummary {
  */
 export function exportRun(db: Db, run: RunRow, outDir: string): ExportSummary {
   mkdirSync(outDir, { recursive: true });
-  const config = run.config as RunConfig;
+  const config = storedRunConfig(db, run);
   const iterations = listIterations(db, run.id);
   const last = iterations[iterations.length - 1];
   if (!last) throw new Error(`run '${run.name}' has no iterations to export yet`);
@@ -48,8 +62,7 @@ export function exportRun(db: Db, run: RunRow, outDir: string): ExportSummary {
     const verdicts = verdictsOf(db, run.id, iteration.id);
     const checkpoint = scoringCheckpointOf(db, run.id, iteration.id);
     const scores = checkpoint === null ? new Map<number, number>() : scoresOf(db, iteration.id, checkpoint);
-    const ids = (db.prepare('SELECT id FROM candidates WHERE iteration_id = ? ORDER BY id').all(iteration.id) as Array<{ id: number }>).map((r) => r.id);
-    for (const c of candidatesByIds(db, ids)) {
+    for (const c of candidatesByIds(db, candidateIdsOf(db, iteration.id))) {
       const verdict = verdicts.get(c.candidateId);
       candidateLines.push(
         JSON.stringify({
@@ -76,5 +89,11 @@ export function exportRun(db: Db, run: RunRow, outDir: string): ExportSummary {
     reranker = join(outDir, 'reranker.onnx');
     exportReranker(reranker, model.config, model.tensors, tokenizer);
   }
-  return { pairs: pairLines.length, candidates: candidateLines.length, reranker };
+  const adapters: string[] = [];
+  const generator = latestCheckpoint(db, run.id, 'generator');
+  for (const [c, name, task] of [[generator, 'generator-adapters', 'CAUSAL_LM'], [checkpoint, 'reranker-adapters', 'SEQ_CLS']] as const) {
+    const dir = c ? exportAdapters(c.path, config, join(outDir, name), task) : null;
+    if (dir) adapters.push(dir);
+  }
+  return { pairs: pairLines.length, candidates: candidateLines.length, reranker, adapters };
 }

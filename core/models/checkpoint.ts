@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { z } from 'zod';
 import type { HostTensor } from '../engine/protocol';
 import { readSafetensors, writeSafetensors } from '../engine/safetensors';
+import { mergeAdapters } from './adapters';
 import { type Head, type TransformerConfig, heads as headNames, transformerConfigSchema, transformerParams } from './transformer';
 
 export const modelFormat = 'rewardranker-model/1';
@@ -16,24 +17,34 @@ const modelFileSchema = z
     format: z.literal(modelFormat),
     config: transformerConfigSchema,
     heads: z.array(z.enum(headNames)),
+    base: z.object({ path: z.string(), sha256: z.string() }).strict().optional(),
   })
   .strict();
+
+/** A Hugging Face checkpoint folder the saved tensors are adapters of, and the hash its weights had. */
+export interface ModelBase {
+  path: string;
+  sha256: string;
+}
 
 export interface SavedModel {
   config: TransformerConfig;
   heads: Head[];
+  /** Every weight; with `base`, only the LoRA adapters and the heads the base lacks. */
   tensors: Record<string, HostTensor>;
+  base?: ModelBase;
 }
 
 const stem = (file: string): string => file.replace(/\.(safetensors|json)$/, '');
 
 /** Writes `<stem>.safetensors` and `<stem>.json` (each atomically). */
 export function saveModel(file: string, model: SavedModel): void {
-  const base = stem(file);
-  writeSafetensors(`${base}.safetensors`, model.tensors, { format: modelFormat });
-  const tmp = `${base}.json.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify({ format: modelFormat, config: model.config, heads: model.heads }, null, 2) + '\n');
-  renameSync(tmp, `${base}.json`);
+  const stemName = stem(file);
+  writeSafetensors(`${stemName}.safetensors`, model.tensors, { format: modelFormat });
+  const tmp = `${stemName}.json.${process.pid}.tmp`;
+  const base = model.base ? { base: model.base } : {};
+  writeFileSync(tmp, JSON.stringify({ format: modelFormat, config: model.config, heads: model.heads, ...base }, null, 2) + '\n');
+  renameSync(tmp, `${stemName}.json`);
 }
 
 export class ModelFileError extends Error {
@@ -71,6 +82,8 @@ export function loadModel(file: string): SavedModel {
   }
   const weightsFile = `${base}.safetensors`;
   const { tensors } = readSafetensors(weightsFile);
-  checkWeights(weightsFile, parsed.data.config, parsed.data.heads, tensors);
-  return { config: parsed.data.config, heads: parsed.data.heads, tensors };
+  const { config, heads } = parsed.data;
+  if (parsed.data.base) return { config, heads, tensors: mergeAdapters(weightsFile, parsed.data.base, config, heads, tensors), base: parsed.data.base };
+  checkWeights(weightsFile, config, heads, tensors);
+  return { config, heads, tensors };
 }

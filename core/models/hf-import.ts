@@ -1,15 +1,16 @@
 /**
- * Hugging Face checkpoint import: a Llama or Qwen2 directory (config.json, model.safetensors or shards with
- * model.safetensors.index.json, tokenizer.json) into the transformer of transformer.ts, for inference and LoRA
- * training. Names lose the `model.` prefix; linear weights turn from PyTorch's (out, in) into our (in, out).
- * Anything we cannot run the same way (another architecture, rope scaling, another activation, a tokenizer with
- * more tokens than the embedding) is refused in one line naming the file and the key.
+ * Hugging Face checkpoint import: a Llama, Qwen2 or Qwen2.5 folder (config.json, model.safetensors or shards with
+ * model.safetensors.index.json in F32, BF16 or F16, tokenizer.json with tokenizer_config.json and
+ * generation_config.json beside it) into the transformer of transformer.ts, for inference and LoRA training.
+ * Names lose the `model.` prefix; linear weights turn from PyTorch's (out, in) into our (in, out).
+ * Anything we cannot run the same way (another architecture, scaled rotary positions, another activation, sliding
+ * windows, a tokenizer with more tokens than the embedding) is refused in one line naming the file and the key.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HostTensor } from '../engine/protocol';
-import { readSafetensors } from '../engine/safetensors';
 import { checkWeights } from './checkpoint';
+import { readCheckpointWeights } from './hf-weights';
 import { TextTokenizer } from './tokenizers';
 import { type TransformerConfig, transformerConfig } from './transformer';
 
@@ -39,8 +40,11 @@ function readJson(file: string): Record<string, unknown> {
   }
 }
 
-/** The transformer config of a Hugging Face config.json (Llama or Qwen2). */
-export function configFromHf(file: string, hf: Record<string, unknown>): TransformerConfig {
+/**
+ * The transformer config of a Hugging Face config.json (Llama or Qwen2/2.5). `maxSeqLen` caps the positions the
+ * run uses (a 32k-position model trained on 512-token programs needs no 32k rotary table).
+ */
+export function configFromHf(file: string, hf: Record<string, unknown>, maxSeqLen = 32768): TransformerConfig {
   const arch = hf.model_type;
   if (arch !== 'llama' && arch !== 'qwen2') {
     throw new ImportError(`${file}: key 'model_type': architecture ${JSON.stringify(arch)} is not supported (llama, qwen2)`);
@@ -52,7 +56,12 @@ export function configFromHf(file: string, hf: Record<string, unknown>): Transfo
   };
   const act = hf.hidden_act ?? 'silu';
   if (act !== 'silu') throw new ImportError(`${file}: key 'hidden_act': ${JSON.stringify(act)} is not supported (silu)`);
-  if (hf.rope_scaling !== undefined && hf.rope_scaling !== null) throw new ImportError(`${file}: key 'rope_scaling': scaled rotary positions are not supported`);
+  const scaling = hf.rope_scaling as { type?: unknown; rope_type?: unknown } | null | undefined;
+  const scalingType = scaling ? (scaling.rope_type ?? scaling.type) : 'default';
+  if (scalingType !== 'default') {
+    throw new ImportError(`${file}: key 'rope_scaling': rotary scaling ${JSON.stringify(scalingType)} is not supported (only unscaled rotary positions)`);
+  }
+  if (hf.use_sliding_window === true) throw new ImportError(`${file}: key 'use_sliding_window': sliding-window attention is not supported`);
   if (hf.attention_bias === true || hf.mlp_bias === true) throw new ImportError(`${file}: key '${hf.attention_bias === true ? 'attention_bias' : 'mlp_bias'}': biases on Llama projections are not supported`);
   const nHead = int('num_attention_heads');
   const C = int('hidden_size');
@@ -61,7 +70,7 @@ export function configFromHf(file: string, hf: Record<string, unknown>): Transfo
     return transformerConfig({
       arch,
       vocabSize: int('vocab_size'),
-      maxSeqLen: Math.min(int('max_position_embeddings', 2048), 32768),
+      maxSeqLen: Math.min(int('max_position_embeddings', 2048), maxSeqLen),
       nLayer: int('num_hidden_layers'),
       nHead,
       nKvHead: int('num_key_value_heads', nHead),
@@ -85,48 +94,40 @@ function transpose2d(t: HostTensor): HostTensor {
   return { dtype: 'float32', dims: [cols, rows], data: out };
 }
 
-/** Tensors of every shard, by Hugging Face name, each naming the file it came from. */
-function readWeights(dir: string): { tensors: Record<string, HostTensor>; from: Record<string, string> } {
-  const single = join(dir, 'model.safetensors');
-  const index = join(dir, 'model.safetensors.index.json');
-  let files: string[];
-  if (existsSync(single)) files = [single];
-  else if (existsSync(index)) {
-    const map = readJson(index).weight_map;
-    if (typeof map !== 'object' || map === null) throw new ImportError(`${index}: key 'weight_map' is missing or not an object`);
-    files = [...new Set(Object.values(map as Record<string, unknown>).map(String))].map((f) => join(dir, f));
-  } else {
-    throw new ImportError(`${dir}: no model.safetensors or model.safetensors.index.json`);
-  }
-  const tensors: Record<string, HostTensor> = {};
-  const from: Record<string, string> = {};
-  for (const file of files) {
-    for (const [name, t] of Object.entries(readSafetensors(file).tensors)) {
-      if (t.dtype !== 'float32') throw new ImportError(`${file}: tensor '${name}' is ${t.dtype}; import reads float32 checkpoints`);
-      tensors[name] = t;
-      from[name] = file;
-    }
-  }
-  return { tensors, from };
+export interface ImportOptions {
+  /** Longest sequence the run uses (positions beyond it are not built). */
+  maxSeqLen?: number;
 }
 
-export function importHfModel(dir: string): ImportedModel {
+export interface ImportedCheckpoint extends ImportedModel {
+  /** The dtype each weight had on disk (F32, BF16, F16); in memory every one is float32, what the engine computes in. */
+  stored: Record<string, string>;
+  files: string[];
+}
+
+/** Reads config.json only: what a memory estimate needs before any weight is read. */
+export function readHfConfig(dir: string, options: ImportOptions = {}): TransformerConfig {
   const configFile = join(dir, 'config.json');
-  const config = configFromHf(configFile, readJson(configFile));
-  const { tensors: hf, from } = readWeights(dir);
+  return configFromHf(configFile, readJson(configFile), options.maxSeqLen);
+}
+
+export function importHfModel(dir: string, options: ImportOptions = {}): ImportedCheckpoint {
+  const configFile = join(dir, 'config.json');
+  const config = readHfConfig(dir, options);
+  const weights = readCheckpointWeights(dir);
   const tensors: Record<string, HostTensor> = {};
-  for (const [name, t] of Object.entries(hf)) {
+  for (const [name, t] of Object.entries(weights.tensors)) {
     if (name.endsWith('.rotary_emb.inv_freq')) continue; // older exports keep rotary tables; ours are computed
     if (name === 'lm_head.weight' && config.tieEmbeddings) continue;
     const ours = name.startsWith('model.') ? name.slice('model.'.length) : name;
     tensors[ours] = t.dims.length === 2 && ours !== 'embed_tokens.weight' ? transpose2d(t) : t;
   }
-  const someFile = from[Object.keys(hf)[0] ?? ''] ?? dir;
-  checkWeights(someFile, config, ['lm'], tensors);
+  checkWeights(weights.files.length === 1 ? weights.files[0]! : join(dir, 'model.safetensors.index.json'), config, ['lm'], tensors);
   const tokenizerFile = join(dir, 'tokenizer.json');
+  if (!existsSync(tokenizerFile)) throw new ImportError(`${dir}: no tokenizer.json (the checkpoint's tokenizer is needed to read and write text)`);
   const tokenizer = TextTokenizer.load(tokenizerFile);
   if (tokenizer.vocabSize > config.vocabSize) {
     throw new ImportError(`${tokenizerFile}: the tokenizer has ${tokenizer.vocabSize} tokens but the model (${configFile}) embeds ${config.vocabSize}: they do not belong together`);
   }
-  return { config, tensors, tokenizer };
+  return { config, tensors, tokenizer, stored: weights.stored, files: weights.files };
 }

@@ -221,7 +221,7 @@ async function sampleBatch(
         s.tokens.push(token);
         s.logprobs.push(logprob);
         drawn[b] = BigInt(token);
-        if (token === special.eos) {
+        if (special.stop.includes(token)) {
           s.finish = 'eos';
           done[b] = true;
           continue;
@@ -267,7 +267,11 @@ function firstStop(text: string, stops: readonly string[]): number | null {
   return best;
 }
 
-/** The tokens a prompt is given to the model as: begin-of-sequence, then the prompt text. */
+/**
+ * The tokens a prompt is given to the model as: begin-of-sequence, then the prompt text (a chat template that
+ * places the bos itself is not given a second one).
+ */
 export function promptTokens(tokenizer: TextTokenizer, special: SpecialIds, prompt: string): number[] {
-  return [special.bos, ...tokenizer.encode(prompt)];
+  const body = tokenizer.encode(prompt);
+  return body[0] === special.bos ? body : [special.bos, ...body];
 }

@@ -10,7 +10,7 @@
  * V = vocabSize.
  */
 import { z } from 'zod';
-import { crossEntropy, gelu, layerNorm, linear, rmsNorm, rotaryTables, silu } from '../engine/composites';
+import { attention, causalMask, crossEntropy, gelu, layerNorm, linear, maskBias, rmsNorm, rotary, rotaryTables, silu } from '../engine/composites';
 import type { Tensor } from '../engine/graph';
 import { loraWeight } from '../engine/lora';
 import {
@@ -24,20 +24,16 @@ import {
   gather,
   gatherElements,
   input,
-  lessOrEqual,
   logSoftmax,
   matmul,
   mul,
   reshape,
-  scalarOf,
   slice,
-  softmax,
   squeeze,
   sub,
   sum,
   transpose,
   unsqueeze,
-  where,
 } from '../engine/ops';
 import { Rng } from '../engine/rng';
 import type { ParamSpec } from '../engine/trainer';
@@ -47,6 +43,93 @@ export type Architecture = (typeof architectures)[number];
 
 export const heads = ['lm', 'reward', 'value', 'prm'] as const;
 export type Head = (typeof heads)[number];
+
+/** Parameter names of one block. */
+interface BlockNames {
+  norm1: string;
+  norm2: string;
+  /** GPT-2's fused (C, 3C) q/k/v projection, which q, k and v then name too (they are slices of it); null: three. */
+  qkv: string | null;
+  q: string;
+  k: string;
+  v: string;
+  out: string;
+  /** SwiGLU's gate; null: a GELU MLP. */
+  gate: string | null;
+  up: string;
+  down: string;
+}
+
+/**
+ * What sets the families apart, in one table: parameter names and the choice at each step. Everything below reads
+ * this table, never the architecture's name.
+ */
+interface ArchSpec {
+  /** The token embedding (V, C), also the tied LM head. */
+  embed: string;
+  /** Learned positions (maxSeqLen, C); null: rotary positions on q and k. */
+  positionEmbed: string | null;
+  norm: 'layerNorm' | 'rmsNorm';
+  /** Biases on every linear layer and norm (GPT-2); otherwise none, q/k/v aside (qkvBias). */
+  biases: boolean;
+  /** Default of qkvBias. */
+  qkvBias: boolean;
+  groupedQuery: boolean;
+  /** MLP width when intermediateSize is null. */
+  mlpSize: (C: number) => number;
+  finalNorm: string;
+  block: (l: number) => BlockNames;
+}
+
+const llamaSpec: ArchSpec = {
+  embed: 'embed_tokens.weight',
+  positionEmbed: null,
+  norm: 'rmsNorm',
+  biases: false,
+  qkvBias: false,
+  groupedQuery: true,
+  mlpSize: (C) => Math.ceil((8 * C) / 3 / 32) * 32,
+  finalNorm: 'norm',
+  block: (l) => ({
+    norm1: `layers.${l}.input_layernorm`,
+    norm2: `layers.${l}.post_attention_layernorm`,
+    qkv: null,
+    q: `layers.${l}.self_attn.q_proj`,
+    k: `layers.${l}.self_attn.k_proj`,
+    v: `layers.${l}.self_attn.v_proj`,
+    out: `layers.${l}.self_attn.o_proj`,
+    gate: `layers.${l}.mlp.gate_proj`,
+    up: `layers.${l}.mlp.up_proj`,
+    down: `layers.${l}.mlp.down_proj`,
+  }),
+};
+
+export const archSpecs: Record<Architecture, ArchSpec> = {
+  llama: llamaSpec,
+  qwen2: { ...llamaSpec, qkvBias: true },
+  gpt2: {
+    embed: 'wte',
+    positionEmbed: 'wpe',
+    norm: 'layerNorm',
+    biases: true,
+    qkvBias: true,
+    groupedQuery: false,
+    mlpSize: (C) => 4 * C,
+    finalNorm: 'ln_f',
+    block: (l) => ({
+      norm1: `h.${l}.ln_1`,
+      norm2: `h.${l}.ln_2`,
+      qkv: `h.${l}.attn.c_attn`,
+      q: `h.${l}.attn.c_attn`,
+      k: `h.${l}.attn.c_attn`,
+      v: `h.${l}.attn.c_attn`,
+      out: `h.${l}.attn.c_proj`,
+      gate: null,
+      up: `h.${l}.mlp.c_fc`,
+      down: `h.${l}.mlp.c_proj`,
+    }),
+  },
+};
 
 export const transformerConfigSchema = z
   .object({
@@ -77,18 +160,16 @@ export function transformerConfig(input: TransformerConfigInput = {}): Transform
   const cfg = transformerConfigSchema.parse(input);
   if (cfg.nEmbd % cfg.nHead) throw new Error(`model config: nEmbd ${cfg.nEmbd} is not a multiple of nHead ${cfg.nHead}`);
   if (cfg.nHead % kvHeads(cfg)) throw new Error(`model config: nHead ${cfg.nHead} is not a multiple of nKvHead ${kvHeads(cfg)}`);
-  if (cfg.arch !== 'gpt2' && headSize(cfg) % 2) throw new Error(`model config: head size ${headSize(cfg)} must be even for rotary`);
-  if (cfg.arch === 'gpt2' && cfg.nKvHead !== null && cfg.nKvHead !== cfg.nHead) throw new Error('model config: gpt2 has no grouped-query attention');
+  const spec = archSpecs[cfg.arch];
+  if (spec.positionEmbed === null && headSize(cfg) % 2) throw new Error(`model config: head size ${headSize(cfg)} must be even for rotary`);
+  if (!spec.groupedQuery && cfg.nKvHead !== null && cfg.nKvHead !== cfg.nHead) throw new Error(`model config: ${cfg.arch} has no grouped-query attention`);
   return cfg;
 }
 
 export const headSize = (cfg: TransformerConfig): number => cfg.nEmbd / cfg.nHead;
 export const kvHeads = (cfg: TransformerConfig): number => cfg.nKvHead ?? cfg.nHead;
-export const hasQkvBias = (cfg: TransformerConfig): boolean => cfg.qkvBias ?? cfg.arch === 'qwen2';
-export function mlpSize(cfg: TransformerConfig): number {
-  if (cfg.intermediateSize !== null) return cfg.intermediateSize;
-  return cfg.arch === 'gpt2' ? 4 * cfg.nEmbd : Math.ceil((8 * cfg.nEmbd) / 3 / 32) * 32;
-}
+export const hasQkvBias = (cfg: TransformerConfig): boolean => cfg.qkvBias ?? archSpecs[cfg.arch].qkvBias;
+export const mlpSize = (cfg: TransformerConfig): number => cfg.intermediateSize ?? archSpecs[cfg.arch].mlpSize(cfg.nEmbd);
 
 export type Params = Record<string, Tensor>;
 
@@ -114,51 +195,37 @@ export function transformerParams(cfg: TransformerConfig, withHeads: readonly He
   const fill = (name: string, shape: number[], value: number): void => {
     specs[name] = { shape, init: new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(value) };
   };
+  const spec = archSpecs[cfg.arch];
   const C = cfg.nEmbd;
   const kv = kvHeads(cfg) * headSize(cfg);
   const F = mlpSize(cfg);
   const projStd = 0.02 / Math.sqrt(2 * cfg.nLayer);
-  if (cfg.arch === 'gpt2') {
-    normal('wte', [cfg.vocabSize, C]);
-    normal('wpe', [cfg.maxSeqLen, C]);
-    for (let l = 0; l < cfg.nLayer; l++) {
-      const h = `h.${l}`;
-      fill(`${h}.ln_1.weight`, [C], 1);
-      fill(`${h}.ln_1.bias`, [C], 0);
-      normal(`${h}.attn.c_attn.weight`, [C, 3 * C]);
-      fill(`${h}.attn.c_attn.bias`, [3 * C], 0);
-      normal(`${h}.attn.c_proj.weight`, [C, C], projStd);
-      fill(`${h}.attn.c_proj.bias`, [C], 0);
-      fill(`${h}.ln_2.weight`, [C], 1);
-      fill(`${h}.ln_2.bias`, [C], 0);
-      normal(`${h}.mlp.c_fc.weight`, [C, F]);
-      fill(`${h}.mlp.c_fc.bias`, [F], 0);
-      normal(`${h}.mlp.c_proj.weight`, [F, C], projStd);
-      fill(`${h}.mlp.c_proj.bias`, [C], 0);
+  const norm = (name: string): void => {
+    fill(`${name}.weight`, [C], 1);
+    if (spec.biases) fill(`${name}.bias`, [C], 0);
+  };
+  const linearParams = (name: string, shape: [number, number], std = 0.02, bias = spec.biases): void => {
+    normal(`${name}.weight`, shape, std);
+    if (bias) fill(`${name}.bias`, [shape[1]], 0);
+  };
+  normal(spec.embed, [cfg.vocabSize, C]);
+  if (spec.positionEmbed) normal(spec.positionEmbed, [cfg.maxSeqLen, C]);
+  for (let l = 0; l < cfg.nLayer; l++) {
+    const n = spec.block(l);
+    norm(n.norm1);
+    if (n.qkv) {
+      linearParams(n.qkv, [C, C + 2 * kv], 0.02, hasQkvBias(cfg));
+    } else {
+      for (const [name, width] of [[n.q, C], [n.k, kv], [n.v, kv]] as const) normal(`${name}.weight`, [C, width]);
+      if (hasQkvBias(cfg)) for (const [name, width] of [[n.q, C], [n.k, kv], [n.v, kv]] as const) fill(`${name}.bias`, [width], 0);
     }
-    fill('ln_f.weight', [C], 1);
-    fill('ln_f.bias', [C], 0);
-  } else {
-    normal('embed_tokens.weight', [cfg.vocabSize, C]);
-    for (let l = 0; l < cfg.nLayer; l++) {
-      const h = `layers.${l}`;
-      fill(`${h}.input_layernorm.weight`, [C], 1);
-      normal(`${h}.self_attn.q_proj.weight`, [C, C]);
-      normal(`${h}.self_attn.k_proj.weight`, [C, kv]);
-      normal(`${h}.self_attn.v_proj.weight`, [C, kv]);
-      if (hasQkvBias(cfg)) {
-        fill(`${h}.self_attn.q_proj.bias`, [C], 0);
-        fill(`${h}.self_attn.k_proj.bias`, [kv], 0);
-        fill(`${h}.self_attn.v_proj.bias`, [kv], 0);
-      }
-      normal(`${h}.self_attn.o_proj.weight`, [C, C], projStd);
-      fill(`${h}.post_attention_layernorm.weight`, [C], 1);
-      normal(`${h}.mlp.gate_proj.weight`, [C, F]);
-      normal(`${h}.mlp.up_proj.weight`, [C, F]);
-      normal(`${h}.mlp.down_proj.weight`, [F, C], projStd);
-    }
-    fill('norm.weight', [C], 1);
+    linearParams(n.out, [C, C], projStd);
+    norm(n.norm2);
+    if (n.gate) linearParams(n.gate, [C, F]);
+    linearParams(n.up, [C, F]);
+    linearParams(n.down, [F, C], projStd);
   }
+  norm(spec.finalNorm);
   if (withHeads.includes('lm') && !cfg.tieEmbeddings) normal('lm_head.weight', [C, cfg.vocabSize]);
   for (const head of ['reward', 'value', 'prm'] as const) {
     if (!withHeads.includes(head)) continue;
@@ -192,16 +259,11 @@ function splitHeads(x: Tensor, n: number, D: number): Tensor {
 }
 
 /**
- * Additive attention bias: 0 where a query may look, -1e9 where not (finite, so a fully padded row stays finite).
- * Causal among the T new positions when there is no cache; `keyMask` (B, S) float 1/0 hides padded keys.
+ * Additive attention bias: causal among the T new positions when there is no cache; `keyMask` (B, S) float 1/0
+ * hides padded keys (-1e9, finite, so a fully padded row stays finite).
  */
 function attentionBias(q: Tensor, causal: boolean, keyMask?: Tensor): Tensor | null {
-  let bias: Tensor | null = null;
-  if (causal) {
-    const i = arange(q, 2);
-    const allowed = lessOrEqual(unsqueeze(i, [0]), unsqueeze(i, [1])); // (T, T)
-    bias = where(allowed, scalarOf(0, 'float32'), -1e9);
-  }
+  let bias: Tensor | null = causal ? maskBias(causalMask(q)) : null; // (T, T)
   if (keyMask) {
     const keys = unsqueeze(mul(sub(keyMask, 1), 1e9), [1, 2]); // (B, 1, 1, S)
     bias = bias ? add(bias, keys) : keys;
@@ -209,43 +271,12 @@ function attentionBias(q: Tensor, causal: boolean, keyMask?: Tensor): Tensor | n
   return bias;
 }
 
-/**
- * Scaled dot-product attention with grouped queries: q (B, H, T, D) against k, v (B, K, S, D). The G = H / K
- * query heads of a group share one key/value head; grouping q as (B, K, G, T, D) lets the matmul broadcast
- * over G instead of copying k and v.
- */
-function groupedAttention(q: Tensor, k: Tensor, v: Tensor, bias: Tensor | null, H: number, K: number): Tensor {
-  const [B, , T, D] = q.shape;
-  const G = H / K;
-  const scale = 1 / Math.sqrt(D as number);
-  const qs = mul(q, scale);
-  if (G === 1) {
-    let scores = matmul(qs, transpose(k, [0, 1, 3, 2])); // (B, H, T, S)
-    if (bias) scores = add(scores, bias);
-    return matmul(softmax(scores, -1), v); // (B, H, T, D)
-  }
-  const qg = reshape(qs, [B!, K, G, T!, D!]); // (B, K, G, T, D)
-  let scores = matmul(qg, unsqueeze(transpose(k, [0, 1, 3, 2]), [2])); // (B, K, G, T, S)
-  if (bias) scores = add(scores, bias.rank === 4 ? unsqueeze(bias, [2]) : bias); // (B, 1, 1, T, S) or (T, T)
-  const y = matmul(softmax(scores, -1), unsqueeze(v, [2])); // (B, K, G, T, D)
-  return reshape(y, [B!, H, T!, D!]); // (B, H, T, D)
-}
-
 interface Positions {
   /** Token positions (B, T) or (T) int64. */
   pos: Tensor;
+  /** Rotary tables (maxSeqLen, D/2), for the families with rotary positions. */
   cos?: Tensor;
   sin?: Tensor;
-}
-
-/** Rotary on x (B, n, T, D): pairs (i, i + D/2) rotate by pos * theta^(-2i/D) (Hugging Face's rotate_half form). */
-function rope(x: Tensor, at: Positions): Tensor {
-  const D = x.shape[3] as number;
-  const cos = unsqueeze(gather(at.cos!, at.pos), [-3]); // (B, 1, T, D/2) or (1, T, D/2)
-  const sin = unsqueeze(gather(at.sin!, at.pos), [-3]);
-  const x1 = slice(x, -1, 0, D / 2);
-  const x2 = slice(x, -1, D / 2, D);
-  return concat([sub(mul(x1, cos), mul(x2, sin)), add(mul(x1, sin), mul(x2, cos))], -1);
 }
 
 function selfAttention(
@@ -261,60 +292,53 @@ function selfAttention(
   const H = cfg.nHead;
   const K = kvHeads(cfg);
   const D = headSize(cfg);
-  let q: Tensor;
-  let k: Tensor;
-  let v: Tensor;
-  let proj: (y: Tensor) => Tensor;
-  if (cfg.arch === 'gpt2') {
-    const h = `h.${l}`;
-    // Slicing the (C, 3C) weight rather than the (B, T, 3C) product keeps the backward padding on the small weight.
-    const w = weight(p, `${h}.attn.c_attn.weight`);
-    const b = p[`${h}.attn.c_attn.bias`]!;
-    const E = cfg.nEmbd;
-    const part = (i: number): Tensor => splitHeads(linear(x, slice(w, 1, i * E, (i + 1) * E), slice(b, 0, i * E, (i + 1) * E)), H, D);
-    [q, k, v] = [part(0), part(1), part(2)]; // (B, H, T, D) each
-    proj = (y) => linear(y, weight(p, `${h}.attn.c_proj.weight`), p[`${h}.attn.c_proj.bias`]);
-  } else {
-    const h = `layers.${l}.self_attn`;
-    q = splitHeads(linear(x, weight(p, `${h}.q_proj.weight`), p[`${h}.q_proj.bias`]), H, D); // (B, H, T, D)
-    k = splitHeads(linear(x, weight(p, `${h}.k_proj.weight`), p[`${h}.k_proj.bias`]), K, D); // (B, K, T, D)
-    v = splitHeads(linear(x, weight(p, `${h}.v_proj.weight`), p[`${h}.v_proj.bias`]), K, D);
-    q = rope(q, at);
-    k = rope(k, at);
-    proj = (y) => linear(y, weight(p, `${h}.o_proj.weight`));
+  const n = archSpecs[cfg.arch].block(l);
+  const project = (name: string, heads: number, from: number): Tensor => {
+    if (!n.qkv) return splitHeads(linear(x, weight(p, `${name}.weight`), p[`${name}.bias`]), heads, D);
+    // Slicing the fused (C, C + 2KD) weight rather than the (B, T, C + 2KD) product keeps the backward padding on
+    // the small weight.
+    const [w, b] = [weight(p, `${n.qkv}.weight`), p[`${n.qkv}.bias`]];
+    const to = from + heads * D;
+    return splitHeads(linear(x, slice(w, 1, from, to), b && slice(b, 0, from, to)), heads, D);
+  };
+  let q = project(n.q, H, 0); // (B, H, T, D)
+  let k = project(n.k, K, cfg.nEmbd); // (B, K, T, D)
+  let v = project(n.v, K, cfg.nEmbd + K * D);
+  if (at.cos && at.sin) {
+    q = rotary(q, at.pos, at.cos, at.sin);
+    k = rotary(k, at.pos, at.cos, at.sin);
   }
   if (past) {
     k = concat([past.k, k], 2); // (B, K, S, D)
     v = concat([past.v, v], 2);
   }
-  const y = groupedAttention(q, k, v, attentionBias(q, !past, keyMask), H, K); // (B, H, T, D)
+  const y = attention(q, k, v, attentionBias(q, !past, keyMask)); // (B, H, T, D)
   const merged = reshape(transpose(y, [0, 2, 1, 3]), [B!, T!, C!]); // (B, T, C)
-  return { y: proj(merged), cache: { k, v } };
+  return { y: linear(merged, weight(p, `${n.out}.weight`), p[`${n.out}.bias`]), cache: { k, v } };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Blocks
 
 function mlp(cfg: TransformerConfig, p: Params, l: number, x: Tensor): Tensor {
-  if (cfg.arch === 'gpt2') {
-    const h = `h.${l}.mlp`;
-    const hidden = gelu(linear(x, weight(p, `${h}.c_fc.weight`), p[`${h}.c_fc.bias`])); // (B, T, F)
-    return linear(hidden, weight(p, `${h}.c_proj.weight`), p[`${h}.c_proj.bias`]); // (B, T, C)
-  }
-  const h = `layers.${l}.mlp`;
-  const gated = mul(silu(linear(x, weight(p, `${h}.gate_proj.weight`))), linear(x, weight(p, `${h}.up_proj.weight`))); // (B, T, F)
-  return linear(gated, weight(p, `${h}.down_proj.weight`)); // (B, T, C)
+  const n = archSpecs[cfg.arch].block(l);
+  const up = linear(x, weight(p, `${n.up}.weight`), p[`${n.up}.bias`]); // (B, T, F)
+  const hidden = n.gate ? mul(silu(linear(x, weight(p, `${n.gate}.weight`))), up) : gelu(up); // (B, T, F)
+  return linear(hidden, weight(p, `${n.down}.weight`), p[`${n.down}.bias`]); // (B, T, C)
 }
 
 function norm(cfg: TransformerConfig, p: Params, name: string, x: Tensor): Tensor {
-  return cfg.arch === 'gpt2' ? layerNorm(x, p[`${name}.weight`]!, p[`${name}.bias`]!, cfg.normEps) : rmsNorm(x, p[`${name}.weight`]!, cfg.normEps);
+  return archSpecs[cfg.arch].norm === 'layerNorm'
+    ? layerNorm(x, p[`${name}.weight`]!, p[`${name}.bias`]!, cfg.normEps)
+    : rmsNorm(x, p[`${name}.weight`]!, cfg.normEps);
 }
 
-function block(cfg: TransformerConfig, p: Params, l: number, x: Tensor, at: Positions, past?: LayerCache, keyMask?: Tensor): { x: Tensor; cache: LayerCache } {
-  const [n1, n2] = cfg.arch === 'gpt2' ? [`h.${l}.ln_1`, `h.${l}.ln_2`] : [`layers.${l}.input_layernorm`, `layers.${l}.post_attention_layernorm`];
-  const attn = selfAttention(cfg, p, l, norm(cfg, p, n1, x), at, past, keyMask);
+/** One pre-norm block: x + attention(norm1(x)), then + mlp(norm2(x)). */
+export function block(cfg: TransformerConfig, p: Params, l: number, x: Tensor, at: Positions, past?: LayerCache, keyMask?: Tensor): { x: Tensor; cache: LayerCache } {
+  const n = archSpecs[cfg.arch].block(l);
+  const attn = selfAttention(cfg, p, l, norm(cfg, p, n.norm1, x), at, past, keyMask);
   const x1 = add(x, attn.y);
-  return { x: add(x1, mlp(cfg, p, l, norm(cfg, p, n2, x1))), cache: attn.cache };
+  return { x: add(x1, mlp(cfg, p, l, norm(cfg, p, n.norm2, x1))), cache: attn.cache };
 }
 
 export interface ForwardOptions {
@@ -327,7 +351,7 @@ export interface ForwardOptions {
 }
 
 /** Rotary tables as constants of the program: (maxSeqLen, D/2). */
-function rotaryConstants(cfg: TransformerConfig): { cos: Tensor; sin: Tensor } {
+export function rotaryConstants(cfg: TransformerConfig): { cos: Tensor; sin: Tensor } {
   const half = headSize(cfg) / 2;
   const { cos, sin } = rotaryTables(cfg.maxSeqLen, headSize(cfg), cfg.ropeTheta);
   return { cos: constant(cos, [cfg.maxSeqLen, half], 'float32'), sin: constant(sin, [cfg.maxSeqLen, half], 'float32') };
@@ -335,22 +359,19 @@ function rotaryConstants(cfg: TransformerConfig): { cos: Tensor; sin: Tensor } {
 
 /** idx (B, T) int64 -> final hidden states (B, T, C) after the last norm, and every layer's keys and values. */
 export function transformerHidden(cfg: TransformerConfig, p: Params, idx: Tensor, options: ForwardOptions = {}): { hidden: Tensor; cache: LayerCache[] } {
+  const spec = archSpecs[cfg.arch];
   const pos = options.pos ?? arange(idx, 1); // (B, T) or (T)
-  let x: Tensor;
+  let x = gather(p[spec.embed]!, idx); // (B, T, C)
   const at: Positions = { pos };
-  if (cfg.arch === 'gpt2') {
-    x = add(gather(p.wte!, idx), gather(p.wpe!, pos)); // (B, T, C)
-  } else {
-    x = gather(p['embed_tokens.weight']!, idx); // (B, T, C)
-    Object.assign(at, rotaryConstants(cfg));
-  }
+  if (spec.positionEmbed) x = add(x, gather(p[spec.positionEmbed]!, pos));
+  else Object.assign(at, rotaryConstants(cfg));
   const cache: LayerCache[] = [];
   for (let l = 0; l < cfg.nLayer; l++) {
     const out = block(cfg, p, l, x, at, options.past?.[l], options.keyMask);
     x = out.x;
     cache.push(out.cache);
   }
-  const hidden = cfg.arch === 'gpt2' ? norm(cfg, p, 'ln_f', x) : norm(cfg, p, 'norm', x);
+  const hidden = norm(cfg, p, archSpecs[cfg.arch].finalNorm, x);
   return { hidden, cache };
 }
 
@@ -360,8 +381,7 @@ export function transformerHidden(cfg: TransformerConfig, p: Params, idx: Tensor
 /** (B, T, C) -> (B, T, V) */
 export function lmLogits(cfg: TransformerConfig, p: Params, hidden: Tensor): Tensor {
   if (!cfg.tieEmbeddings) return matmul(hidden, weight(p, 'lm_head.weight'));
-  const table = cfg.arch === 'gpt2' ? p.wte! : p['embed_tokens.weight']!;
-  return matmul(hidden, transpose(table, [1, 0]));
+  return matmul(hidden, transpose(p[archSpecs[cfg.arch].embed]!, [1, 0]));
 }
 
 /** A scalar per position from one of the (C, 1) heads: (B, T, C) -> (B, T). */

@@ -70,3 +70,50 @@ export function overridingLabels(db: Db, runId: number): Map<number, 'pass' | 'f
   for (const row of rows) if (row.verdict !== 'unsure') result.set(row.candidate_id, row.verdict);
   return result;
 }
+
+/** A candidate named so the name survives a move between stores: run, iteration, task and sample. */
+export interface CandidateName {
+  run: string;
+  iteration: number;
+  taskId: string;
+  sample: number;
+}
+
+/** Every label in the store, oldest first, with the candidate's name and completion (the labels-file format). */
+export function labelsByName(db: Db): Array<{
+  run: string;
+  iteration: number;
+  task_id: string;
+  sample: number;
+  completion: string;
+  verdict: LabelVerdict;
+  note: string;
+  author: string;
+  created_at: string;
+}> {
+  return db
+    .prepare(
+      `SELECT r.name AS run, i.idx AS iteration, p.task_id AS task_id, c.sample_idx AS sample, c.code AS completion,
+              l.verdict, l.note, l.author, l.created_at
+       FROM labels l JOIN candidates c ON c.id = l.candidate_id JOIN iterations i ON i.id = c.iteration_id
+       JOIN runs r ON r.id = i.run_id JOIN problems p ON p.id = c.problem_id ORDER BY l.id`,
+    )
+    .all() as ReturnType<typeof labelsByName>;
+}
+
+/** The candidate with this name, or null. */
+export function candidateByName(db: Db, name: CandidateName): { id: number; code: string } | null {
+  const row = db
+    .prepare(
+      `SELECT c.id, c.code FROM candidates c JOIN iterations i ON i.id = c.iteration_id JOIN runs r ON r.id = i.run_id
+       JOIN problems p ON p.id = c.problem_id WHERE r.name = ? AND i.idx = ? AND p.task_id = ? AND c.sample_idx = ?`,
+    )
+    .get(name.run, name.iteration, name.taskId, name.sample) as { id: number; code: string } | undefined;
+  return row ?? null;
+}
+
+/** Appends every label or none (one transaction). */
+export function appendLabels(db: Db, labels: ReadonlyArray<Parameters<typeof appendLabel>[1]>): void {
+  db.transaction(() => labels.forEach((label) => appendLabel(db, label)))();
+}
+

@@ -39,6 +39,15 @@ export function candidatesOfProblem(db: Db, iterationId: number, problemId: numb
     .all(iterationId, problemId) as CandidateRow[];
 }
 
+export function hasCandidate(db: Db, candidateId: number): boolean {
+  return db.prepare('SELECT 1 FROM candidates WHERE id = ?').get(candidateId) !== undefined;
+}
+
+/** The iteration's candidate ids, in the order they were stored. */
+export function candidateIdsOf(db: Db, iterationId: number): number[] {
+  return (db.prepare('SELECT id FROM candidates WHERE iteration_id = ? ORDER BY id').all(iterationId) as Array<{ id: number }>).map((r) => r.id);
+}
+
 export function candidatesByIds(db: Db, ids: readonly number[]): CandidateRow[] {
   if (ids.length === 0) return [];
   const rows = db
@@ -46,17 +55,6 @@ export function candidatesByIds(db: Db, ids: readonly number[]): CandidateRow[] 
     .all(JSON.stringify(ids)) as CandidateRow[];
   const order = new Map(ids.map((id, i) => [id, i]));
   return rows.sort((a, b) => order.get(a.candidateId)! - order.get(b.candidateId)!);
-}
-
-/** Per problem of the iteration: candidates and passing ones (by first execution). */
-export function problemCounts(db: Db, iterationId: number): Array<{ problemId: number; taskId: string; language: string; split: 'train' | 'heldout'; candidates: number; passing: number }> {
-  return db
-    .prepare(
-      `SELECT p.id AS problemId, p.task_id AS taskId, p.language AS language, p.split AS split,
-              count(c.id) AS candidates, sum(CASE WHEN e.status = 'OK' THEN 1 ELSE 0 END) AS passing
-       ${candidateJoins} WHERE c.iteration_id = ? GROUP BY p.id ORDER BY p.id`,
-    )
-    .all(iterationId) as Array<{ problemId: number; taskId: string; language: string; split: 'train' | 'heldout'; candidates: number; passing: number }>;
 }
 
 /** The checkpoint whose scores describe an iteration's candidates: its own reranker, else the one that scored them. */

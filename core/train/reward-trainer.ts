@@ -4,10 +4,11 @@
  * above its failing ones. Held-out metrics are pairwise accuracy (what the loss optimises) and ROC-AUC.
  */
 import type { Engine } from '../engine/engine';
-import type { HostTensor } from '../engine/protocol';
+import { withLora } from '../engine/lora';
+import type { Feed, HostTensor } from '../engine/protocol';
 import { Trainer, type ParamSpec } from '../engine/trainer';
-import { pairwiseAccuracy, rocAuc } from '../loop/metrics/ranking';
-import { type ModelRef, feedsFor, modelOfTrainer, rewardProgram } from '../models/programs';
+import { pairwiseAccuracy, rocAuc } from './ranking';
+import { type ModelRef, feedsFor, modelOfTrainer, rewardProgram, uploadModel } from '../models/programs';
 import { type SpecialIds, type TextTokenizer, specialIds } from '../models/tokenizers';
 import { type Head, type TransformerConfig, bradleyTerryInputs, bradleyTerryLoss, transformerParams } from '../models/transformer';
 import { EpochOrder, f32, padRight } from './batches';
@@ -67,6 +68,11 @@ export interface RewardModelInit {
    * 0), or a previous reranker's (head included) to continue training on new pairs, e.g. with mined hard negatives.
    */
   tensors?: Record<string, HostTensor>;
+  /**
+   * Train low-rank adapters on the frozen backbone of `tensors` (and the reward head in full) instead of every
+   * weight, as sft-trainer's LoRA mode does.
+   */
+  lora?: { rank: number; targets: string[] };
 }
 
 export interface HeldoutCandidate extends JudgedCandidate, ScoredText {}
@@ -124,12 +130,23 @@ export async function trainRewardModel(
   };
 
   const heads: Head[] = ['reward'];
-  const specs = transformerParams(cfg, heads, config.seed);
+  let specs = transformerParams(cfg, heads, config.seed);
   if (init.tensors && config.init === 'generator') {
     for (const [name, s] of Object.entries(specs)) {
       const t = init.tensors[name];
       if (t) s.init = (t.data as Float32Array).slice();
     }
+  }
+  let frozenFeeds: Record<string, Feed> = {};
+  if (init.lora) {
+    const base = Object.fromEntries(
+      Object.entries(specs)
+        .filter(([n]) => !n.startsWith('reward_head.'))
+        .map(([n, s]) => [n, { dtype: 'float32' as const, dims: s.shape, data: s.init }]),
+    );
+    specs = withLora(specs, init.lora.targets, init.lora.rank, config.seed);
+    for (const [n, s] of Object.entries(specs)) if (n.startsWith('reward_head.')) s.trainable = true;
+    frozenFeeds = (await uploadModel(engine, cfg, heads, base)).feeds;
   }
   const trainer = await Trainer.create(engine, {
     params: specs,
@@ -161,7 +178,7 @@ export async function trainRewardModel(
   await checkpoint.save(trainer, losses);
   const seconds = (performance.now() - started) / 1000;
   const shapes = Object.fromEntries(Object.entries(specs).map(([n, s]) => [n, s.shape]));
-  const model = modelOfTrainer(trainer, cfg, heads, shapes);
+  const model = modelOfTrainer(trainer, cfg, heads, shapes, frozenFeeds);
 
   const heldout = options.heldout ?? [];
   const heldoutScores = heldout.length ? await scoreCandidates(engine, model, tokenizer, heldout, { maxLength }) : [];

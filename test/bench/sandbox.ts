@@ -3,7 +3,7 @@
  * process per candidate (MultiPL-E's way: a fresh bwrap per step, plain compiler commands, no warm workers, no
  * compile servers, no precompiled headers or build caches) measured in the same run.
  *
- * The candidate set is fixed and built from the public data (../shared/data): canonical solutions and broken
+ * The candidate set is fixed and built from the built-in public sets (resources/datasets): canonical solutions and broken
  * variants of them (boolean return values swapped, a syntax error) where a set has solutions (HumanEval and MBPP
  * for Python, HumanEval-X for C++, Java, JavaScript, Go, Rust, and HumanEval-X's JavaScript for TypeScript, which
  * accepts it). C++ adds MultiPL-E's prompts with `return {};` and with a syntax error. The languages with prompts

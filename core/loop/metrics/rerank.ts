@@ -1,4 +1,4 @@
-import type { Scored } from './scored';
+import type { Scored } from '../../train/scored';
 
 export interface RerankMetrics {
   /** Pass rate of the reranker's top pick (ties at the top share the pick evenly). */

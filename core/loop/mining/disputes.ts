@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { MinedCandidate } from './hard-negatives';
 
 export interface DisputeCandidate extends Omit<MinedCandidate, 'score'> {
@@ -14,10 +15,11 @@ export interface DisputeCandidate extends Omit<MinedCandidate, 'score'> {
   outputSignature: string | null;
 }
 
-export type DisputeReason =
-  | { kind: 'reranker-disagrees'; detail: string }
-  | { kind: 'inconclusive-execution'; detail: string }
-  | { kind: 'weak-tests'; detail: string };
+const disputeReasonSchema = z.object({ kind: z.enum(['reranker-disagrees', 'inconclusive-execution', 'weak-tests']), detail: z.string() });
+export type DisputeReason = z.output<typeof disputeReasonSchema>;
+
+/** What the mine stage stores for a disputed candidate (its `mined.detail` column). */
+export const disputeDetailSchema = z.object({ reasons: z.array(disputeReasonSchema) });
 
 export interface Dispute {
   id: number;

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { assembleProgram } from '../../data/assemble';
 import { problemSchema, type Problem } from '../../data/problem';
 import { SandboxRunner, type RunRequest } from '../../sandbox/runner';
@@ -7,22 +6,6 @@ import { insertExecutions, insertProbes, listCandidates, listProblems, type Exec
 import { ProgressMeter } from '../progress';
 import type { Stage, StageContext } from '../stage';
 import { probeSignature, pythonProbeProgram } from '../weak-tests/python-probe';
-
-export const executeConfigSchema = z
-  .object({
-    timeoutS: z.number().positive().max(600).default(5).describe('wall-clock limit per candidate, seconds'),
-    memoryMb: z.number().int().min(64).default(1024).describe('memory limit per candidate, MiB'),
-    rerunInconclusive: z
-      .boolean()
-      .default(true)
-      .describe('run Timeouts and SandboxErrors a second time, so a verdict that changes marks the sample as disputed'),
-    probeWeakTests: z
-      .boolean()
-      .default(true)
-      .describe('run passing Python candidates on inputs beyond their tests, to find tests too weak to decide'),
-  })
-  .strict();
-export type ExecuteConfig = z.output<typeof executeConfigSchema>;
 
 /** execute: every candidate of the iteration against its problem's tests, in the sandbox. */
 export const executeStage: Stage = {

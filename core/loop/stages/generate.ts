@@ -1,6 +1,7 @@
 import { problemSchema } from '../../data/problem';
 import { loadModel } from '../../models/checkpoint';
 import { uploadModel } from '../../models/programs';
+import { problemPromptText } from '../../models/prompting';
 import { promptTokens, sampleTokens } from '../../models/sampling';
 import { specialIds, TextTokenizer } from '../../models/tokenizers';
 import { insertCandidates, latestCheckpoint, listProblems } from '../../store/loop-records';
@@ -34,7 +35,8 @@ export const generateStage: Stage = {
     const generator = loadModel(latestCheckpoint(ctx.db, ctx.run.id, 'generator')!.path);
     const engine = await ctx.engine();
     const model = await uploadModel(engine, generator.config, generator.heads, generator.tensors);
-    const prompts = chosen.map((p) => promptTokens(tokenizer, special, problemSchema.parse(p.data).prompt));
+    const prompting = config.model.generator === null ? 'completion' : config.model.prompting;
+    const prompts = chosen.map((p) => promptTokens(tokenizer, special, problemPromptText(tokenizer, prompting, problemSchema.parse(p.data))));
     const samples = await sampleTokens(
       engine,
       model,

@@ -19,7 +19,7 @@ export const importCandidatesStage: Stage = {
         throw new DataFileError(file, `candidate ${i + 1}`, `task_id '${candidate.task_id}' is not a problem of this run`);
       }
       if (!('completion' in candidate)) {
-        throw new DataFileError(file, `candidate ${i + 1}`, 'the loop takes completions ({task_id, completion}), not whole programs');
+        throw new DataFileError(file, `candidate ${i + 1}`, 'the loop takes completions ({task_id, completion}), not whole programs or solutions');
       }
       const sampleIdx = counts.get(problemId) ?? 0;
       counts.set(problemId, sampleIdx + 1);

@@ -1,39 +1,9 @@
-import { z } from 'zod';
 import { insertMined, listCandidates, listProblems, probesOf, scoresOf } from '../../store/loop-records';
-import { stagesOf } from '../../store/runs';
+import { scoringCheckpointOf } from '../../store/views';
 import { findDisputes, type DisputeCandidate } from '../mining/disputes';
 import { hardNegatives } from '../mining/hard-negatives';
 import type { Stage } from '../stage';
 import { verdictsOf } from '../verdicts';
-
-export const mineConfigSchema = z
-  .object({
-    hardNegativeRule: z
-      .enum(['best-passing', 'quantile'])
-      .default('best-passing')
-      .describe("a failing candidate is hard when it outscores its problem's best passing one, or a quantile of them"),
-    hardNegativeQuantile: z.number().min(0).max(1).default(0.5).describe("with the 'quantile' rule: which quantile"),
-    disputeConfidence: z
-      .number()
-      .min(0.5)
-      .max(1)
-      .default(0.9)
-      .describe('how sure the reranker must be to contradict a verdict before a person is asked'),
-    timeoutFraction: z
-      .number()
-      .min(0)
-      .max(1)
-      .default(0.8)
-      .describe('a Timeout that used at least this share of the limit is inconclusive'),
-  })
-  .strict();
-export type MineConfig = z.output<typeof mineConfigSchema>;
-
-/** The checkpoint the score stage used, recorded in its output; null when no reranker existed yet. */
-export function scoringCheckpoint(outputs: ReturnType<typeof stagesOf>): number | null {
-  const score = outputs.find((s) => s.stage === 'score')?.output as { checkpointId?: number | null } | undefined;
-  return score?.checkpointId ?? null;
-}
 
 /**
  * mine: the hard negatives among the iteration's training candidates (failing ones the current reranker scores
@@ -45,7 +15,8 @@ export const mineStage: Stage = {
     const split = new Map(listProblems(ctx.db, ctx.run.id).map((p) => [p.id, p.split]));
     const candidates = listCandidates(ctx.db, ctx.iteration.id);
     const verdicts = verdictsOf(ctx.db, ctx.run.id, ctx.iteration.id);
-    const checkpointId = scoringCheckpoint(stagesOf(ctx.db, ctx.iteration.id));
+    // Before this iteration's reranker exists, the checkpoint that scored its candidates (the score stage's).
+    const checkpointId = scoringCheckpointOf(ctx.db, ctx.run.id, ctx.iteration.id);
     const scores = checkpointId === null ? new Map<number, number>() : scoresOf(ctx.db, ctx.iteration.id, checkpointId);
     const probes = probesOf(ctx.db, ctx.iteration.id);
 

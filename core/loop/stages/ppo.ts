@@ -22,7 +22,9 @@ import type { Stage } from '../stage';
  */
 export const ppoStage: Stage = {
   name: 'ppo',
-  runsIn: (_iteration, config) => config.ppo.updates > 0 && !(config.generate.candidatesFile !== null && config.reward.init === 'scratch'),
+  // From-scratch generators only: a Hugging Face checkpoint's chat prompting and LoRA base are not wired into PPO yet.
+  runsIn: (_iteration, config) =>
+    config.ppo.updates > 0 && config.model.generator === null && !(config.generate.candidatesFile !== null && config.reward.init === 'scratch'),
   async run(ctx, config) {
     const tokenizer = TextTokenizer.load(latestCheckpoint(ctx.db, ctx.run.id, 'tokenizer')!.path);
     const current = latestCheckpoint(ctx.db, ctx.run.id, 'generator');

@@ -1,14 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { modelBase } from '../../models/adapters';
 import { loadModel, saveModel } from '../../models/checkpoint';
+import { importHfModel } from '../../models/hf-import';
 import { TextTokenizer } from '../../models/tokenizers';
 import { buildPairs } from '../../train/pairs';
 import { trainRewardModel } from '../../train/reward-trainer';
+import { overridingLabels } from '../../store/labels';
 import { insertCheckpoint, insertScores, latestCheckpoint } from '../../store/loop-records';
 import { firstCheckpoint } from '../../store/ppo-records';
 import { meterCallback } from '../progress';
 import { runFiles } from '../run-files';
 import { stageSeed } from '../seeds';
+import { checkpointFolders, loraOf, rerankerConfig as checkpointRerankerConfig } from '../checkpoint-models';
 import type { Stage } from '../stage';
 import { judgedCandidates } from '../training-candidates';
 
@@ -29,21 +33,34 @@ export const trainRerankerStage: Stage = {
     }
 
     const tokenizer = TextTokenizer.load(latestCheckpoint(ctx.db, ctx.run.id, 'tokenizer')!.path);
-    // The SFT generator, not a later PPO policy: the reranker's start stays the same every iteration.
-    const generator = config.reward.init === 'generator' ? loadModel(firstCheckpoint(ctx.db, ctx.run.id, 'generator')!.path) : null;
+    // From a checkpoint: the reranker's folder is the backbone (LoRA adapters on it unless full training).
+    const folders = checkpointFolders(config);
+    const rerankerConfig = folders ? checkpointRerankerConfig(config, folders.reranker) : config.reranker;
+    const lora = folders ? loraOf(config, rerankerConfig, ['reward']) : undefined;
+    const start = folders
+      ? importHfModel(folders.reranker, { maxSeqLen: config.model.maxSeqLen }).tensors
+      : config.reward.init === 'generator'
+        ? // The SFT generator, not a later PPO policy: the reranker's start stays the same every iteration.
+          loadModel(firstCheckpoint(ctx.db, ctx.run.id, 'generator')!.path).tensors
+        : null;
     const engine = await ctx.engine();
     const stateFile = runFiles.rerankerState(ctx.runDir, ctx.iteration.index);
     mkdirSync(dirname(stateFile), { recursive: true });
-    const result = await trainRewardModel(engine, { config: config.reranker, ...(generator ? { tensors: generator.tensors } : {}) }, tokenizer, texts, pairs, { ...config.reward, seed }, {
+    const init = { config: rerankerConfig, ...(start ? { tensors: start } : {}), ...(lora ? { lora } : {}) };
+    const result = await trainRewardModel(engine, init, tokenizer, texts, pairs, { ...config.reward, ...(folders ? { init: 'generator' as const } : {}), seed }, {
       checkpoint: stateFile,
       heldout,
       onProgress: meterCallback('train-reranker', ctx.progress),
     });
     const file = runFiles.reranker(ctx.runDir, ctx.iteration.index);
-    saveModel(file, { config: config.reranker, heads: ['reward'], tensors: await result.trainer.parameters() });
+    const base = lora && folders ? { base: modelBase(folders.reranker) } : {};
+    saveModel(file, { config: rerankerConfig, heads: ['reward'], tensors: await result.trainer.parameters(), ...base });
     const previous = latestCheckpoint(ctx.db, ctx.run.id, 'reranker');
     const { losses: _losses, ...metrics } = result.metrics;
     const hardPairs = pairs.filter((p) => p.weight > 1).length;
+    // Which people's labels these pairs used, so a candidate view can say which iteration learned from its label.
+    const labelled = overridingLabels(ctx.db, ctx.run.id);
+    const labelledCandidates = [...new Set(pairs.flatMap((p) => [Number(p.chosen), Number(p.rejected)]))].filter((id) => labelled.has(id)).sort((a, b) => a - b);
     ctx.log('info', `train-reranker: ${pairs.length} pairs (${hardPairs} with a hard negative), held-out AUC ${metrics.heldoutAuc?.toFixed(3) ?? 'n/a'}`);
     return {
       write: () => {
@@ -57,7 +74,7 @@ export const trainRerankerStage: Stage = {
         });
         insertScores(ctx.db, checkpointId, heldoutIds.map((candidateId, i) => ({ candidateId, score: result.heldoutScores[i]! })));
       },
-      output: { ...metrics, hardNegativePairs: hardPairs },
+      output: { ...metrics, hardNegativePairs: hardPairs, labelledCandidates },
     };
   },
 };

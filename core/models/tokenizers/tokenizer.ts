@@ -36,7 +36,10 @@ export class TextTokenizer {
     /** The parsed tokenizer.json, kept so `save` writes back what was loaded. */
     readonly json: Record<string, unknown>,
     readonly source: string,
-    config: Record<string, unknown>,
+    /** tokenizer_config.json beside the file ({} when there is none): special tokens, chat template. */
+    readonly config: Record<string, unknown>,
+    /** generation_config.json beside the file ({} when there is none): the end-of-sequence ids sampling stops at. */
+    readonly generation: Record<string, unknown> = {},
   ) {
     const model = json.model;
     if (!isRecord(model)) throw new TokenizerFileError(source, 'key "model": missing or not an object');
@@ -53,12 +56,15 @@ export class TextTokenizer {
   }
 
   /** From the parsed JSON of a tokenizer.json (and its tokenizer_config.json, when there is one). */
-  static fromJson(json: unknown, source = 'tokenizer.json', config: Record<string, unknown> = {}): TextTokenizer {
+  static fromJson(json: unknown, source = 'tokenizer.json', config: Record<string, unknown> = {}, generation: Record<string, unknown> = {}): TextTokenizer {
     if (!isRecord(json)) throw new TokenizerFileError(source, 'not a JSON object');
-    return new TextTokenizer(json, source, config);
+    return new TextTokenizer(json, source, config, generation);
   }
 
-  /** Loads a tokenizer.json file, with the tokenizer_config.json beside it if there is one (imported models). */
+  /**
+   * Loads a tokenizer.json file, with the tokenizer_config.json and generation_config.json beside it when there
+   * are (imported models).
+   */
   static load(file: string): TextTokenizer {
     const read = (path: string): unknown => {
       let text: string;
@@ -73,10 +79,13 @@ export class TextTokenizer {
         throw new TokenizerFileError(path, `not JSON: ${oneLine(err)}`);
       }
     };
-    const configFile = join(dirname(file), 'tokenizer_config.json');
-    const config = existsSync(configFile) ? read(configFile) : {};
-    if (!isRecord(config)) throw new TokenizerFileError(configFile, 'not a JSON object');
-    return TextTokenizer.fromJson(read(file), file, config);
+    const beside = (name: string): Record<string, unknown> => {
+      const path = join(dirname(file), name);
+      const value = existsSync(path) ? read(path) : {};
+      if (!isRecord(value)) throw new TokenizerFileError(path, 'not a JSON object');
+      return value;
+    };
+    return TextTokenizer.fromJson(read(file), file, beside('tokenizer_config.json'), beside('generation_config.json'));
   }
 
   /** The id of a token as spelled in the vocabulary ("<|eos|>", "Ċ"), or null. */
@@ -108,14 +117,29 @@ export class TextTokenizer {
   }
 }
 
-/** The ids of a from-scratch tokenizer's special tokens and of the line end, where the PRM reads its scores. */
+/** The ids of the special tokens sampling and training place, and of the line end, where the PRM reads its scores. */
 export interface SpecialIds {
   readonly pad: number;
   readonly bos: number;
   readonly eos: number;
   readonly lineEnd: number;
+  /** Every id that ends a sample: eos and the generation config's other end-of-sequence ids (an instruct model's). */
+  readonly stop: readonly number[];
 }
 
+/** A token named by tokenizer_config.json: a string or an added-token object ({content}). */
+function configToken(config: Record<string, unknown>, key: string): string | null {
+  const v = config[key];
+  if (typeof v === 'string') return v;
+  if (isRecord(v) && typeof v.content === 'string') return v.content;
+  return null;
+}
+
+/**
+ * Our from-scratch tokenizers have <|pad|>, <|bos|>, <|eos|>. An imported model's come from tokenizer_config.json;
+ * one without a bos (Qwen2) starts sequences with its pad token (Qwen's <|endoftext|>, the document separator it was
+ * trained with), or its eos when it names no pad either.
+ */
 export function specialIds(tokenizer: TextTokenizer): SpecialIds {
   const id = (token: string, what: string): number => {
     const found = tokenizer.tokenId(token);
@@ -124,10 +148,19 @@ export function specialIds(tokenizer: TextTokenizer): SpecialIds {
   };
   const newline = tokenizer.encode('\n');
   if (newline.length !== 1) throw new TokenizerFileError(tokenizer.source, 'a line end is not a single token');
+  const ours = tokenizer.tokenId(specialTokens.eos) !== null;
+  const named = (key: string): string | null => (ours ? null : configToken(tokenizer.config, key));
+  const eosToken = named('eos_token') ?? specialTokens.eos;
+  const eos = id(eosToken, ours ? 'end-of-sequence' : "end-of-sequence (tokenizer_config.json 'eos_token')");
+  const bosToken = named('bos_token');
+  const padToken = named('pad_token');
+  const generated = tokenizer.generation.eos_token_id;
+  const extra = (Array.isArray(generated) ? generated : [generated]).filter((v): v is number => Number.isInteger(v) && v >= 0 && v < tokenizer.vocabSize);
   return {
-    pad: id(specialTokens.pad, 'padding'),
-    bos: id(specialTokens.bos, 'beginning-of-sequence'),
-    eos: id(specialTokens.eos, 'end-of-sequence'),
+    pad: ours ? id(specialTokens.pad, 'padding') : padToken !== null ? id(padToken, 'padding') : eos,
+    bos: ours ? id(specialTokens.bos, 'beginning-of-sequence') : id(bosToken ?? padToken ?? eosToken, 'beginning-of-sequence'),
+    eos,
     lineEnd: newline[0]!,
+    stop: [...new Set([eos, ...extra])],
   };
 }

@@ -34,7 +34,7 @@ export interface SandboxJob {
   /**
    * Run the program in a fresh fork of a long-lived interpreter ("zygote") kept by the sandbox's supervisor, rather
    * than exec'ing argv (which is still what a fresh sandbox runs). `argv` starts the zygote; `key` names it (one
-   * per key per sandbox); `main` is the program's file. The zygote protocol is in supervisor-py.ts.
+   * per key per sandbox); `main` is the program's file. The zygote protocol is in supervisor.py.
    */
   zygote?: ZygoteSpec;
 }

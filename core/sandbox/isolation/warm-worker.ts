@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { baseEnv, BWRAP, bwrapArgs, dropRoot } from './bwrap-args';
 import { capturedFrom } from './capture';
 import { checkedRelative, failed } from './direct';
-import { SUPERVISOR_PY } from './supervisor-py';
+import supervisorSource from './supervisor.py?raw';
 import type { RawOutcome, SandboxJob, SandboxWorker } from './types';
 
 export const SANDBOX_PYTHON = '/usr/bin/python3';
@@ -45,7 +45,7 @@ interface Pending {
 const b64 = (content: string | Uint8Array): string => Buffer.from(content).toString('base64');
 
 /**
- * A long-lived bubblewrap sandbox with the Python supervisor inside (see supervisor-py.ts). Jobs run one at a time.
+ * A long-lived bubblewrap sandbox with the Python supervisor inside (supervisor.py, run as `python3 -I -c`). Jobs run one at a time.
  * If the candidate kills or stops the supervisor, the sandbox is thrown away and the next job starts a fresh one.
  */
 export class WarmWorker implements SandboxWorker {
@@ -82,7 +82,7 @@ export class WarmWorker implements SandboxWorker {
         SANDBOX_PYTHON,
         '-I',
         '-c',
-        SUPERVISOR_PY,
+        supervisorSource,
       ];
       const proc = spawn(BWRAP, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: '/usr/bin:/bin' }, ...dropRoot() });
       this.proc = proc;

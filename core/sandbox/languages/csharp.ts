@@ -8,7 +8,7 @@ import { DEFAULT_COMPILE_LIMITS } from '../limits';
 import type { RawOutcome } from '../isolation/types';
 import { buildOnce, ensureToolchainRoot } from '../toolchains/cache-root';
 import { CompileServer, CompileTimeout } from '../toolchains/compile-server';
-import { CSHARP_COMPILE_SERVER } from '../toolchains/csharp-compile-server';
+import compileServerSource from '../toolchains/CompileServer.cs?raw';
 import type { Classification } from '../verdict';
 import { ARTIFACT, compiledStep, isWarm, runScript, shLine } from './compiled-common';
 
@@ -24,9 +24,9 @@ const servers: { server: CompileServer; busy: number }[] = [];
 const SERVERS = 2;
 
 async function compileServer(): Promise<{ server: CompileServer; busy: number }> {
-  const hash = createHash('sha256').update(CSHARP_COMPILE_SERVER).digest('hex').slice(0, 16);
+  const hash = createHash('sha256').update(compileServerSource).digest('hex').slice(0, 16);
   const dir = await buildOnce(`csharp-compile-server-${hash}`, async (d) => {
-    writeFileSync(join(d, 'CompileServer.cs'), CSHARP_COMPILE_SERVER);
+    writeFileSync(join(d, 'CompileServer.cs'), compileServerSource);
     await promisify(execFile)(MCS, [`-r:${MCS_EXE}`, join(d, 'CompileServer.cs'), `-out:${join(d, 'CompileServer.exe')}`]);
   });
   while (servers.length < SERVERS) {

@@ -8,7 +8,7 @@ import { DEFAULT_CONTEXT, type Language, type Prepared } from '../language';
 import { DEFAULT_COMPILE_LIMITS } from '../limits';
 import { buildOnce, ensureToolchainRoot } from '../toolchains/cache-root';
 import { CompileServer, CompileTimeout } from '../toolchains/compile-server';
-import { JAVA_COMPILE_SERVER } from '../toolchains/java-compile-server';
+import compileServerSource from '../toolchains/CompileServer.java?raw';
 import { ARTIFACT, compiledStep, isWarm, runScript, shLine, tarArchive } from './compiled-common';
 
 // Debian's JDK 17 by its full path: another JDK (e.g. a newer Temurin) may come first on PATH.
@@ -34,8 +34,8 @@ async function javatuples(program: string, supportDir: string | null | undefined
 let server: CompileServer | null = null;
 
 async function compileServer(): Promise<CompileServer> {
-  const dir = await buildOnce(`java-compile-server-${sha(JAVA_COMPILE_SERVER)}`, async (d) => {
-    writeFileSync(join(d, 'CompileServer.java'), JAVA_COMPILE_SERVER);
+  const dir = await buildOnce(`java-compile-server-${sha(compileServerSource)}`, async (d) => {
+    writeFileSync(join(d, 'CompileServer.java'), compileServerSource);
     await promisify(execFile)(JAVAC, ['-d', d, join(d, 'CompileServer.java')]);
   });
   server ??= new CompileServer({

@@ -1,12 +1,15 @@
 import { classifyExit } from '../classify';
 import type { Language } from '../language';
-import { PHP_ZYGOTE } from './php-zygote';
+import zygoteSource from './zygote.php?raw';
+
+// `php -r` takes the code without its opening tag.
+const zygote = zygoteSource.replace(/^<\?php\n/, '');
 
 /**
  * MultiPL-E eval_php.py: `php file`; "PHP Parse error" marks a syntax error (it looks in stdout; php-cli prints
  * it on stderr with Debian's defaults, so we look in both). PHP's own memory_limit gets our figure, so running out
  * of memory is its clean "Allowed memory size exhausted" message rather than a failed mmap. Warm sandboxes fork
- * each program from a PHP zygote (php-zygote.ts), which needs the pcntl and posix extensions of php-cli.
+ * each program from a PHP zygote (zygote.php), which needs the pcntl and posix extensions of php-cli.
  */
 export const php: Language = {
   id: 'php',
@@ -20,7 +23,7 @@ export const php: Language = {
     const memory = `memory_limit=${Math.max(16, Math.floor((limits.memoryBytes * 0.9) / 1024 ** 2))}M`;
     return {
       argv: ['php', '-d', memory, 'main.php'],
-      zygote: { key: `php ${memory}`, argv: ['php', '-d', memory, '-r', PHP_ZYGOTE], main: '/tmp/main.php' },
+      zygote: { key: `php ${memory}`, argv: ['php', '-d', memory, '-r', zygote], main: '/tmp/main.php' },
     };
   },
   classify: (outcome) =>

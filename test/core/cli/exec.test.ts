@@ -1,10 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exec, type ExecOptions } from '../../../core/cli/exec';
+import { builtInSet } from '../../../core/data/built-in-sets';
 
-const HUMANEVAL = resolve('../shared/data/humaneval/HumanEval.jsonl');
+const HUMANEVAL = builtInSet('humaneval').path;
 const dir = mkdtempSync(join(tmpdir(), 'rr-exec-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -36,6 +37,28 @@ describe('rewardranker exec', () => {
       [tasks[1]!.task_id, 4, 'python', 'SyntaxError'],
     ]);
     expect(lines[1]).toMatchObject({ exitCode: 1, phase: 'run', stdout: { text: '', bytes: 0, truncated: false } });
+  });
+
+  it('carries unknown keys into its lines, echoes ids, and runs EvalPlus solutions', async () => {
+    const task = JSON.parse(readFileSync(HUMANEVAL, 'utf8').split('\n')[0]!) as { task_id: string; prompt: string; canonical_solution: string };
+    const candidates = join(dir, 'extra.jsonl');
+    writeFileSync(
+      candidates,
+      [
+        { task_id: task.task_id, solution: task.prompt + task.canonical_solution, id: 's-1', model: 'm', temperature: 0.2 },
+        { task_id: task.task_id, completion: '    return None\n', status: 'passed', input: 1 },
+      ]
+        .map((c) => JSON.stringify(c))
+        .join('\n'),
+    );
+    const out = join(dir, 'extra-out.jsonl');
+    expect(await exec(options({ problems: HUMANEVAL, candidates, out, timeout: 5 }))).toBe(0);
+    const [a, b] = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(Object.keys(a!).slice(0, 3)).toEqual(['task_id', 'candidate', 'id']);
+    expect(a).toMatchObject({ task_id: task.task_id, candidate: 1, id: 's-1', model: 'm', temperature: 0.2, status: 'OK' });
+    // A key of the candidate's that names one of ours is kept under `input`, not lost.
+    expect(b).toMatchObject({ candidate: 2, status: 'Exception', input: { status: 'passed', input: 1 } });
+    expect(b).not.toHaveProperty('id');
   });
 
   it('names the candidates file and the candidate when a task is not among the problems', async () => {

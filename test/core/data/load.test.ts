@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assembleProgram } from '../../../core/data/assemble';
+import { builtInSetsDir } from '../../../core/data/built-in-sets';
 import { candidateProgram, loadCandidates } from '../../../core/data/candidates';
 import { detectFormat, loadProblems } from '../../../core/data/load';
 
-const data = '../shared/data';
+const data = builtInSetsDir();
 const dir = mkdtempSync(join(tmpdir(), 'rr-data-'));
 function file(name: string, text: string): string {
   const path = join(dir, name);
@@ -191,16 +192,36 @@ describe('candidates', () => {
   it('reads completions and whole programs; a whole program runs as it is', () => {
     const path = file('cands.jsonl', '{"task_id": "HumanEval/0", "completion": "    return 1\\n"}\n{"task_id": 7, "program": "print(1)"}\n');
     const [a, b] = loadCandidates(path);
-    expect(a).toEqual({ task_id: 'HumanEval/0', completion: '    return 1\n' });
-    expect(b).toEqual({ task_id: '7', program: 'print(1)' });
+    expect(a).toEqual({ task_id: 'HumanEval/0', completion: '    return 1\n', extra: {} });
+    expect(b).toEqual({ task_id: '7', program: 'print(1)', extra: {} });
     const p = byId(loadProblems(join(data, 'humaneval/HumanEval.jsonl')), 'HumanEval/0');
     expect(b && candidateProgram(p, b)).toBe('print(1)');
     expect(a && candidateProgram(p, a)).toBe(assembleProgram(p, '    return 1\n'));
   });
 
-  it('a candidate line with neither or both texts names the file and line', () => {
+  it('keeps keys it does not know, untouched', () => {
+    const line = { task_id: 'a', completion: 'x', id: 'c-17', model: 'm', temperature: 0.8, result: { passed: true } };
+    const [c] = loadCandidates(file('c-extra.jsonl', JSON.stringify(line)));
+    expect(c).toEqual({ task_id: 'a', completion: 'x', extra: { id: 'c-17', model: 'm', temperature: 0.8, result: { passed: true } } });
+  });
+
+  it("reads EvalPlus's {task_id, solution}: the solution takes the prompt's place", () => {
+    const humanEval = byId(loadProblems(join(data, 'humaneval/HumanEval.jsonl')), 'HumanEval/0');
+    const solution = humanEval.prompt + '    return 1\n';
+    const [c] = loadCandidates(file('c-sol.jsonl', JSON.stringify({ task_id: 'HumanEval/0', solution })));
+    expect(c).toEqual({ task_id: 'HumanEval/0', solution, extra: {} });
+    expect(c && candidateProgram(humanEval, c)).toBe(assembleProgram(humanEval, '    return 1\n'));
+    const mbpp = byId(loadProblems(join(data, 'mbpp/sanitized-mbpp.json')), '2');
+    const [m] = loadCandidates(file('c-sol-mbpp.jsonl', JSON.stringify({ task_id: 2, solution: 'def f(): pass\n' })));
+    expect(m && candidateProgram(mbpp, m)).toBe(assembleProgram(mbpp, 'def f(): pass\n'));
+  });
+
+  it('a candidate line with no text or two names the file and line', () => {
     const path = file('c-bad.jsonl', '{"task_id": "a", "completion": "x"}\n{"task_id": "b"}\n');
-    expect(() => loadCandidates(path)).toThrow(`${path}:line 2: expected exactly one of the keys "completion" or "program"`);
+    const message = 'expected exactly one of the keys "completion", "program" or "solution"';
+    expect(() => loadCandidates(path)).toThrow(`${path}:line 2: ${message}`);
+    const two = file('c-two.jsonl', '{"task_id": "a", "completion": "x", "solution": "y"}\n');
+    expect(() => loadCandidates(two)).toThrow(`${two}:line 1: ${message}`);
     const typed = file('c-typed.jsonl', '{"task_id": "a", "completion": 3}\n');
     expect(() => loadCandidates(typed)).toThrow(`${typed}:line 1: `);
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { attention, causalMask, crossEntropy, gelu, layerNorm, rmsNorm, rotary, rotaryTables, silu } from '../../../core/engine/composites';
+import { attention, causalMask, crossEntropy, gelu, layerNorm, maskBias, rmsNorm, rotary, rotaryTables, silu } from '../../../core/engine/composites';
 import { grad } from '../../../core/engine/autodiff';
 import { emitProgram } from '../../../core/engine/emit';
 import { Engine } from '../../../core/engine/engine';
@@ -88,7 +88,11 @@ describe('composites match float64 central differences', () => {
   });
   test('causal attention', async () => {
     const shape = [1, 2, 3, 4];
-    await checkGradient(engine, (q, k, v) => attention(q!, k!, v!, causalMask(q!)), [{ shape }, { shape }, { shape }]);
+    await checkGradient(engine, (q, k, v) => attention(q!, k!, v!, maskBias(causalMask(q!), 'float64')), [{ shape }, { shape }, { shape }]);
+  });
+  test('grouped-query attention (two query heads per key/value head)', async () => {
+    const kv = [1, 2, 3, 4];
+    await checkGradient(engine, (q, k, v) => attention(q!, k!, v!, maskBias(causalMask(q!), 'float64')), [{ shape: [1, 4, 3, 4] }, { shape: kv }, { shape: kv }]);
   });
   test('rotary embedding', async () => {
     const { cos, sin } = rotaryTables(8, 4);

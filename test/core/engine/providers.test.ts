@@ -2,7 +2,26 @@ import { expect, test } from 'vitest';
 import { emitProgram } from '../../../core/engine/emit';
 import { Engine } from '../../../core/engine/engine';
 import { add, input } from '../../../core/engine/ops';
+import type { ProviderName } from '../../../core/engine/protocol';
+import { verifyProvider } from '../../../core/engine/provider-check';
 import { checkProvider, listExecutionProviders } from '../../../core/engine/providers';
+import { sessionOptions } from '../../../core/engine/session-options';
+
+const providers: ProviderName[] = ['cpu', 'cuda', 'webgpu', 'dml', 'coreml'];
+
+test('every provider returns outputs in CPU memory, never device buffers (reading those aborts natively)', () => {
+  for (const p of providers) {
+    const o = sessionOptions(p, 3);
+    expect(o).toEqual({
+      executionProviders: [p],
+      graphOptimizationLevel: 'all',
+      intraOpNumThreads: 3,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      preferredOutputLocation: 'cpu',
+    });
+  }
+});
 
 test('cpu is the default and runs', async () => {
   const engine = await Engine.start();
@@ -28,29 +47,47 @@ test('cuda without its libraries fails naming the install step, never falling ba
     expect(() => checkProvider('cuda')).toThrow(/execution provider 'cuda' is not installed: run `ONNXRUNTIME_NODE_INSTALL=cuda12/);
     return;
   }
-  // Installed: it runs where a GPU exists, or fails at session creation naming what it needs.
-  const engine = await Engine.start({ provider: 'cuda' });
-  const x = input('x', [2]);
-  const program = emitProgram({ y: add(x, 1) });
+  // Installed: it passes its check where a GPU exists, or fails it naming what it needs.
   try {
-    await engine.load(program);
-  } catch (err) {
-    expect((err as Error).message).toMatch(/execution provider 'cuda' could not start \(it needs an NVIDIA GPU/);
-  } finally {
+    const engine = await Engine.start({ provider: 'cuda' });
     await engine.close();
+  } catch (err) {
+    expect((err as Error).message).toMatch(/execution provider 'cuda' failed its check \(it needs an NVIDIA GPU/);
   }
 });
 
-test('webgpu runs where an adapter exists, else fails naming the driver it needs', async () => {
-  const engine = await Engine.start({ provider: 'webgpu' });
-  const x = input('x', [2]);
-  try {
-    const out = await engine.run(emitProgram({ y: add(x, 1) }), { feeds: { x: { dtype: 'float32', dims: [2], data: Float32Array.of(1, 2) } }, fetch: ['y'] });
+test('the cpu passes the child-process check: a few AdamW steps whose losses equal themselves', async () => {
+  const check = await verifyProvider('cpu');
+  expect(check).toMatchObject({ provider: 'cpu', ok: true });
+  expect(check.detail).toMatch(/^3 AdamW steps ran; losses equal the CPU's/);
+});
+
+test('webgpu passes its check where an adapter exists, else fails it with the runtime message, and this process lives on', async () => {
+  const check = await verifyProvider('webgpu');
+  if (check.ok) {
+    expect(check.detail).toMatch(/losses equal the CPU's/);
+    const engine = await Engine.start({ provider: 'webgpu' });
+    const out = await engine.run(emitProgram({ y: add(input('x', [2]), 1) }), { feeds: { x: { dtype: 'float32', dims: [2], data: Float32Array.of(1, 2) } }, fetch: ['y'] });
     expect([...(out.y!.data as Float32Array)]).toEqual([2, 3]);
-  } catch (err) {
-    console.log(`webgpu here: ${(err as Error).message.split('\n')[0]}`);
-    expect((err as Error).message).toMatch(/^execution provider 'webgpu' could not start \(it needs a GPU with a WebGPU-capable driver/);
-  } finally {
     await engine.close();
+    return;
   }
+  console.log(`webgpu here: ${check.detail}`);
+  expect(check.detail).toMatch(/could not start \(it needs a GPU with a WebGPU-capable driver.*\).*No supported adapters|killed by|exited with code/);
+  await expect(Engine.start({ provider: 'webgpu' })).rejects.toThrow(/^execution provider 'webgpu' failed its check \(it needs a GPU with a WebGPU-capable driver/);
+  // The failure happened in the child: this process still computes.
+  const engine = await Engine.start();
+  await engine.load(emitProgram({ y: add(input('x', [2]), 2) }));
+  await engine.close();
+});
+
+test('a check child that aborts natively fails the check with its message; the parent keeps running', async () => {
+  const check = await verifyProvider('webgpu', { entry: new URL('./fixtures/abort-child.mjs', import.meta.url) });
+  expect(check.ok).toBe(false);
+  expect(check.detail).toMatch(/^the check process was killed by SIGABRT: terminate called after throwing an instance of 'char const\*'/);
+});
+
+test('a check child that hangs is killed at the timeout', async () => {
+  const check = await verifyProvider('webgpu', { entry: new URL('./fixtures/hang-child.mjs', import.meta.url), timeoutMs: 500 });
+  expect(check).toMatchObject({ ok: false, detail: 'the check did not finish in 1 s (killed)' });
 });

@@ -1,22 +1,26 @@
 """A tiny random Llama / Qwen2 checkpoint in Hugging Face's layout, and its logits from an independent PyTorch
 implementation of the architecture (written from the papers' equations, not from our TypeScript).
 
-usage: hf_reference.py DIR ARCH SHARDED TOKENS_JSON  -> writes config.json + model.safetensors (or 2 shards with
-model.safetensors.index.json) into DIR, prints the logits (1, T, V) of TOKENS as a JSON list.
+usage: hf_reference.py DIR ARCH SHARDED TOKENS_JSON [DTYPE]  -> writes config.json and
+model.safetensors (or 2 shards with model.safetensors.index.json) in DTYPE (F32, BF16 or F16; default F32) into DIR,
+prints the logits (1, T, V) of TOKENS as a JSON list, computed in float64 from the weights as stored (rounded to
+DTYPE), so a reader that widens them exactly must match to float32 precision.
 """
 import json, math, os, struct, sys
 import torch
 
 torch.manual_seed(0)
 out_dir, arch, sharded, tokens = sys.argv[1], sys.argv[2], sys.argv[3] == "1", json.loads(sys.argv[4])
+dtype = sys.argv[5] if len(sys.argv) > 5 else "F32"
+torch_dtype = {"F32": torch.float32, "BF16": torch.bfloat16, "F16": torch.float16}[dtype]
 V, C, L, H, K, F = 320, 32, 2, 4, 2, 64
 D = C // H
 cfg = {
     "architectures": ["LlamaForCausalLM" if arch == "llama" else "Qwen2ForCausalLM"],
     "model_type": arch, "vocab_size": V, "hidden_size": C, "num_hidden_layers": L, "num_attention_heads": H,
     "num_key_value_heads": K, "intermediate_size": F, "hidden_act": "silu", "rms_norm_eps": 1e-6,
-    "rope_theta": 10000.0, "max_position_embeddings": 128, "tie_word_embeddings": arch == "qwen2",
-    "torch_dtype": "float32",
+    "rope_theta": 10000.0, "max_position_embeddings": 512, "tie_word_embeddings": arch == "qwen2",
+    "torch_dtype": {"F32": "float32", "BF16": "bfloat16", "F16": "float16"}[dtype],
 }
 w = {}
 def p(name, *shape, scale=0.2):
@@ -34,12 +38,17 @@ for l in range(L):
 p("model.norm.weight", C); w["model.norm.weight"] += 1
 if not cfg["tie_word_embeddings"]:
     p("lm_head.weight", V, C)
+w = {k: v.to(torch_dtype) for k, v in w.items()}   # what the file holds
 
 def write_safetensors(path, tensors):
     header, blobs, off = {"__metadata__": {"format": "pt"}}, [], 0
     for name in sorted(tensors):
-        b = tensors[name].contiguous().numpy().astype("<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(tensors[name].shape), "data_offsets": [off, off + len(b)]}
+        t = tensors[name].contiguous()
+        if t.dtype == torch.float32:
+            b = t.numpy().astype("<f4").tobytes()
+        else:  # 16-bit floats: their bits, little-endian
+            b = t.view(torch.int16).numpy().astype("<i2").tobytes()
+        header[name] = {"dtype": dtype, "shape": list(tensors[name].shape), "data_offsets": [off, off + len(b)]}
         blobs.append(b); off += len(b)
     h = json.dumps(header).encode()
     with open(path, "wb") as f:

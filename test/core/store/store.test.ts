@@ -4,11 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { appendLabel, labelHistory, overridingLabels } from '../../../core/store/labels';
+import { z } from 'zod';
+import { checkedJson } from '../../../core/store/json-column';
+import { appendLabel, appendLabels, candidateByName, labelHistory, labelsByName, overridingLabels } from '../../../core/store/labels';
 import { latestSchemaVersion } from '../../../core/store/migrations';
 import { openStore, schemaVersion, type Db } from '../../../core/store/open-store';
 import { runReadOnlyQuery } from '../../../core/store/read-only-query';
-import { completeStage, createRun, ensureIteration, stagesOf } from '../../../core/store/runs';
+import { completeStage, createRun, ensureIteration, findRun, stagesOf } from '../../../core/store/runs';
 import { StoreError } from '../../../core/store/store-error';
 import { bundleEntry } from '../../support/bundle-entry';
 
@@ -155,6 +157,38 @@ describe('labels', () => {
     expect(overridingLabels(db, runId).get(candidateId)).toBe('pass');
     appendLabel(db, { candidateId, verdict: 'unsure', author: 'ana' });
     expect(overridingLabels(db, runId).has(candidateId)).toBe(false);
+    db.close();
+  });
+});
+
+describe('labels by name', () => {
+  it('find a candidate by run, iteration, task and sample, and list labels under those names', () => {
+    const db = openStore(tempStore());
+    const { candidateId } = seed(db);
+    expect(candidateByName(db, { run: 'r1', iteration: 0, taskId: 'p/0', sample: 0 })).toEqual({ id: candidateId, code: 'return 1' });
+    expect(candidateByName(db, { run: 'r1', iteration: 1, taskId: 'p/0', sample: 0 })).toBeNull();
+    appendLabels(db, [
+      { candidateId, verdict: 'fail', author: 'ana' },
+      { candidateId, verdict: 'pass', note: 'fixed tests', author: 'ben' },
+    ]);
+    expect(labelsByName(db).map((l) => [l.run, l.iteration, l.task_id, l.sample, l.completion, l.verdict, l.note, l.author])).toEqual([
+      ['r1', 0, 'p/0', 0, 'return 1', 'fail', '', 'ana'],
+      ['r1', 0, 'p/0', 0, 'return 1', 'pass', 'fixed tests', 'ben'],
+    ]);
+    db.close();
+  });
+});
+
+describe('JSON columns', () => {
+  it('come back checked by their schema, or as one line naming the store and the row', () => {
+    const file = tempStore();
+    const db = openStore(file);
+    seed(db);
+    const run = findRun(db, 'r1')!;
+    expect(checkedJson(db, z.object({ samples: z.number() }), run.config, "run 'r1': config")).toEqual({ samples: 8 });
+    expect(() => checkedJson(db, z.object({ samples: z.string() }), run.config, "run 'r1': config")).toThrow(
+      new RegExp(`^${file}: run 'r1': config: 'samples': .*expected string`),
+    );
     db.close();
   });
 });

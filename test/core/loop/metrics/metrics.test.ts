@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { fixedEdges, histogram } from '../../../../core/loop/metrics/histogram';
 import { meanPassAtK, passAtK } from '../../../../core/loop/metrics/pass-at-k';
-import { pairwiseAccuracy, rocAuc } from '../../../../core/loop/metrics/ranking';
+import { pairwiseAccuracy, rocAuc } from '../../../../core/train/ranking';
 import { rerankMetrics } from '../../../../core/loop/metrics/rerank';
-import type { Scored } from '../../../../core/loop/metrics/scored';
+import type { Scored } from '../../../../core/train/scored';
 
 function choose(n: number, k: number): bigint {
   if (k < 0 || k > n) return 0n;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Tokenizer as NativeTokenizer } from 'tokenizers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadProblems, type Problem } from '../../../../core/data';
+import { loadBuiltInSet, loadProblems, type Problem } from '../../../../core/data';
 import {
   specialIds,
   TextTokenizer,
@@ -13,7 +13,7 @@ import {
 } from '../../../../core/models/tokenizers';
 
 const defaultSet = loadProblems('resources/default-set/problems.jsonl');
-const humanEval = loadProblems('../shared/data/humaneval/HumanEval.jsonl');
+const humanEval = loadBuiltInSet('humaneval');
 const trainingTexts = (problems: readonly Problem[]) => problems.map((p) => p.prompt + (p.canonical_solution ?? ''));
 const programs = (problems: readonly Problem[]) => problems.map((p) => p.prefix + (p.canonical_solution ?? '') + p.suffix);
 

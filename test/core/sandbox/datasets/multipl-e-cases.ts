@@ -133,7 +133,7 @@ export const MULTIPL_E_CASES: Record<string, Cases> = {
 };
 
 /**
- * MultiPL-E's Python translation is not among the shared files, so its two problems are written here in MultiPL-E's
+ * MultiPL-E's Python translation is not among the built-in sets, so its two problems are written here in MultiPL-E's
  * format (prompt, tests with check(candidate), stop tokens) from the HumanEval originals.
  */
 export const PYTHON_MULTIPL_E_PROBLEMS = [

@@ -1,11 +1,12 @@
 import { assembleProgram } from '../../../../core/data/assemble';
+import { builtInSetsDir } from '../../../../core/data/built-in-sets';
 import type { Problem } from '../../../../core/data/problem';
 import type { ProgramContext } from '../../../../core/sandbox/language';
 import type { Limits } from '../../../../core/sandbox/limits';
 import type { SandboxRunner } from '../../../../core/sandbox/runner';
 import type { ExecutionResult } from '../../../../core/sandbox/verdict';
 
-export const DATA = '../shared/data';
+export const DATA = builtInSetsDir();
 
 export function contextOf(problem: Problem): ProgramContext {
   return { harness: problem.harness, link: problem.link, supportDir: problem.support_dir };

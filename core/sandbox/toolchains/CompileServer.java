@@ -1,12 +1,9 @@
-/**
- * A warm javac: one long-lived JVM (inside its own sandbox) compiles each program in memory with the JDK's compiler
- * API, so javac's start-up and JIT warm-up are paid once instead of per candidate. It only compiles (annotation
- * processing off): candidate code never runs here. Protocol, one line each way:
- *   request  `<id>\t<file name>\t<base64 source>\t<classpath>`
- *   response `<id>\t<0 ok | 1 failed>\t<base64 diagnostics>\t<name>:<base64 class bytes>,...`
- * Kept as a string so the bundled CLI carries it; compiled once per toolchain cache dir.
- */
-export const JAVA_COMPILE_SERVER = String.raw`
+// A warm javac: one long-lived JVM (inside its own sandbox) compiles each program in memory with the JDK's compiler
+// API, so javac's start-up and JIT warm-up are paid once instead of per candidate. It only compiles (annotation
+// processing off): candidate code never runs here. Protocol, one line each way:
+//   request  `<id>\t<file name>\t<base64 source>\t<classpath>`
+//   response `<id>\t<0 ok | 1 failed>\t<base64 diagnostics>\t<name>:<base64 class bytes>,...`
+// Imported as text (?raw) so the bundled CLI carries it; compiled once per toolchain cache dir.
 import java.io.*;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -79,4 +76,3 @@ public class CompileServer {
     pool.shutdown();
   }
 }
-`;

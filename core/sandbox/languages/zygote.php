@@ -1,10 +1,9 @@
-/**
- * The PHP zygote (see SandboxJob.zygote and ruby-zygote.ts): a php-cli, made non-dumpable (FFI prctl) so no
- * program can ptrace it, that forks (pcntl) a fresh child per program. The child closes the control socket (fd 0, both the STDIN stream and our dup of it), sets its session
- * and rlimits (posix), and the program is then `include`d at global scope, as `php main.php` would run it. All of
- * the zygote's own code lives in one closure, so it leaves no function, class or global variable behind.
- */
-export const PHP_ZYGOTE = String.raw`
+<?php
+// The PHP zygote (see SandboxJob.zygote and zygote.rb): a php-cli, made non-dumpable (FFI prctl) so no program can
+// ptrace it, that forks (pcntl) a fresh child per program. The child closes the control socket (fd 0, both the
+// STDIN stream and our dup of it), sets its session and rlimits (posix), and the program is then `include`d at
+// global scope, as `php main.php` would run it. All of the zygote's own code lives in one closure, so it leaves no
+// function, class or global variable behind. php.ts runs it as `php -r` (without this file's opening tag).
 include (function () {
     $ctl = fopen('php://fd/0', 'r+');
     // Without pcntl, posix and FFI there is no zygote: not saying "ready" makes the sandbox exec php per program.
@@ -47,4 +46,3 @@ include (function () {
     }
     exit(0);
 })();
-`;

@@ -1,12 +1,10 @@
-/**
- * The Ruby zygote (see SandboxJob.zygote), made non-dumpable so no program can ptrace it: loads test/unit once (MultiPL-E's Ruby tests all require it, and
- * loading it is most of a Ruby start-up), then forks a fresh child per program. The child closes the control
- * channel, sets its own session and rlimits and `load`s the program; test/unit's at_exit hook, inherited from the
- * zygote, runs the program's tests when the child exits, as in a fresh `ruby main.rb`.
- * Protocol on fd 0 (a socket): in, "cpu_s fsize nofile nproc as_bytes main" lines; out, "ready", "pid N",
- * "exit CODE|- SIGNO|- CPU_MS".
- */
-export const RUBY_ZYGOTE = String.raw`
+# The Ruby zygote (see SandboxJob.zygote), run as `ruby -e`, made non-dumpable so no program can ptrace it: loads
+# test/unit once (MultiPL-E's Ruby tests all require it, and loading it is most of a Ruby start-up), then forks a
+# fresh child per program. The child closes the control channel, sets its own session and rlimits and `load`s the
+# program; test/unit's at_exit hook, inherited from the zygote, runs the program's tests when the child exits, as in
+# a fresh `ruby main.rb`.
+# Protocol on fd 0 (a socket): in, "cpu_s fsize nofile nproc as_bytes main" lines; out, "ready", "pid N",
+# "exit CODE|- SIGNO|- CPU_MS".
 require 'test/unit'
 require 'fiddle'
 # Not dumpable: a program (same uid) must not ptrace the zygote or read its memory. Without prctl, no zygote.
@@ -40,4 +38,3 @@ while (line = ctl.gets)
   ctl.write("exit #{status.exited? ? status.exitstatus : '-'} #{status.signaled? ? status.termsig : '-'} #{ms.round(1)}\n")
 end
 exit!(0)
-`;

@@ -5,11 +5,11 @@
  * generator's held-out pass@1 at temperature 1 lands inside 0.2-0.7, so there are passing and failing samples for
  * the reranker to separate (DESIGN.md, "The embedded default: calibrate it").
  */
+import { samplingConfigSchema } from '../models/sampling';
+import { transformerConfig } from '../models/transformer';
 import { ppoConfigSchema } from '../train/ppo-config';
 import { rewardConfigSchema } from '../train/reward-config';
 import { sftConfigSchema } from '../train/sft-config';
-import { samplingConfigSchema } from './sampling';
-import { transformerConfig } from './transformer';
 
 /** Byte-level BPE trained on the training problems' prompts and solutions (the set saturates near 1,000 tokens). */
 export const defaultTokenizerVocab = 512;

@@ -1,12 +1,9 @@
-/**
- * A warm mcs: one long-lived mono process (inside its own sandbox) runs the C# compiler in-process for each program
- * (Mono.CSharp.CompilerCallableEntryPoint, which resets the compiler's state per call), so mcs's start-up and JIT
- * are paid once. It only compiles: candidate code never runs here. mcs keeps static state, so one compile at a time.
- * Protocol, one line each way:
- *   request  `<id>\t<base64 source>\t<space-separated compiler options>`
- *   response `<id>\t<0 ok | 1 failed>\t<base64 diagnostics>\t<base64 exe bytes or empty>`
- */
-export const CSHARP_COMPILE_SERVER = String.raw`
+// A warm mcs: one long-lived mono process (inside its own sandbox) runs the C# compiler in-process for each program
+// (Mono.CSharp.CompilerCallableEntryPoint, which resets the compiler's state per call), so mcs's start-up and JIT
+// are paid once. It only compiles: candidate code never runs here. mcs keeps static state, so one compile at a time.
+// Protocol, one line each way:
+//   request  `<id>\t<base64 source>\t<space-separated compiler options>`
+//   response `<id>\t<0 ok | 1 failed>\t<base64 diagnostics>\t<base64 exe bytes or empty>`
 using System;
 using System.IO;
 using System.Text;
@@ -43,4 +40,3 @@ class CompileServer {
     }
   }
 }
-`;

@@ -1,17 +1,16 @@
-/**
- * The supervisor that lives inside a warm sandbox (one per pool worker). It reads one job per line on stdin and
- * answers one line on stdout. Per job it wipes the temp dir, writes the job's files, forks a child that sets its
- * own rlimits and execs the command (or, for Python, runs the file in the fork itself: the fork server), captures
- * stdout/stderr up to the caps while streaming, and afterwards kills every other process in the sandbox's pid
- * namespace with kill(-1): a setsid() escapee or a fork bomb dies with the candidate, and nothing survives into the
- * next job. It runs as the same unprivileged uid as the candidate, so a candidate can kill it: the host then
- * throws the sandbox away (RawOutcome.supervisorLost). Kept as a string so the bundled CLI carries it.
- */
-export const SUPERVISOR_PY = String.raw`
-import atexit, base64, errno, json, os, resource, select, signal, sys, time, traceback, types
+# The supervisor that lives inside a warm sandbox (one per pool worker), run as `python3 -I -c <this file>`. It reads
+# one job per line on stdin and answers one line on stdout. Per job it wipes the temp dir, writes the job's files,
+# forks a child that sets its own rlimits and execs the command (or, for Python, runs the file in the fork itself:
+# the fork server), captures stdout/stderr up to the caps while streaming, and afterwards kills every other process
+# in the sandbox's pid namespace with kill(-1): a setsid() escapee or a fork bomb dies with the candidate, and
+# nothing survives into the next job. It runs as the same unprivileged uid as the candidate, so a candidate can kill
+# it: the host then throws the sandbox away (RawOutcome.supervisorLost).
+import atexit, base64, builtins, json, os, random, resource, select, signal, sys, time, traceback, types
+
 # Imported once here so inline Python candidates start warm.
-import builtins, collections, copy, decimal, fractions, functools, hashlib, heapq, bisect, itertools, math
-import operator, random, re, statistics, string, typing, unittest, datetime
+for _module in ('collections', 'copy', 'decimal', 'fractions', 'functools', 'hashlib', 'heapq', 'bisect', 'itertools',
+                'math', 'operator', 're', 'statistics', 'string', 'typing', 'unittest', 'datetime'):
+    __import__(_module)
 
 WORK = '/tmp'
 PROTO_IN = sys.stdin.buffer
@@ -251,83 +250,138 @@ def child(job, out_w, err_w):
     os._exit(127)
 
 
+class Capture:
+    # One job's output and limits, the same for a forked child (run_job) and a zygote's child (run_zygote_job): both
+    # streams read while the program runs, the first outputBytes of each kept and every byte counted; the clock, the
+    # output hard cap and the memory cap (the whole tree's resident memory, every WATCH_S) each end the job.
+    def __init__(self, job, out_fd, err_fd, keep):
+        lim = job['limits']
+        self.job = job
+        self.out, self.err = out_fd, err_fd
+        self.open = [out_fd, err_fd]
+        self.cap = lim['outputBytes']
+        self.hard = lim['outputHardCapBytes']
+        self.kept = {out_fd: bytearray(), err_fd: bytearray()}
+        self.total = {out_fd: 0, err_fd: 0}
+        self.keep = keep
+        self.start = self.last_watch = time.monotonic()
+        self.deadline = self.start + lim['timeoutMs'] / 1000.0
+        self.mem_cap = memory_cap(job)
+        self.timed_out = self.output_limit = self.memory_limit = False
+
+    def read(self, fd):
+        # One chunk; False when there is none (end of file, or nothing now on a non-blocking pipe).
+        try:
+            chunk = os.read(fd, 65536)
+        except BlockingIOError:
+            return False
+        if not chunk:
+            self.open.remove(fd)
+            return False
+        self.total[fd] += len(chunk)
+        room = self.cap - len(self.kept[fd])
+        if room > 0:
+            self.kept[fd] += chunk[:room]
+        return True
+
+    def drain(self):
+        # What non-blocking pipes hold now.
+        for fd in list(self.open):
+            while self.read(fd):
+                pass
+
+    def forget(self):
+        # What was read so far is not the job's (a zygote's start-up warnings).
+        for fd in (self.out, self.err):
+            self.kept[fd] = bytearray()
+            self.total[fd] = 0
+
+    def watch(self, program):
+        # Reads until the program is over, or a limit ends it. `program` says whether it is over (`over()`: after that
+        # only what the pipes still hold is read, unless `program.stop_when_over`), which fds of its own to wait on
+        # while it runs (`fds()`, handled by `ready(fds)`), and how long one wait may be (`slice_s`).
+        while True:
+            over = program.over()
+            if over and (program.stop_when_over or not self.open):
+                return
+            now = time.monotonic()
+            if now >= self.deadline:
+                self.timed_out = not over
+                return
+            own = [] if over else program.fds()
+            ready, _, _ = select.select(self.open + own, [], [], 0 if over else min(self.deadline - now, program.slice_s))
+            if over and not ready:
+                return
+            for fd in ready:
+                if fd in self.kept and fd in self.open:
+                    self.read(fd)
+            if self.total[self.out] + self.total[self.err] > self.hard:
+                self.output_limit = True
+                return
+            now = time.monotonic()
+            if not over and now - self.start >= WATCH_S and now - self.last_watch >= WATCH_S:
+                self.last_watch = now
+                if resident(self.keep) > self.mem_cap:
+                    self.memory_limit = True
+                    return
+            program.ready([fd for fd in ready if fd in own])
+
+    def result(self, exit_code, sig, cpu):
+        wall = (time.monotonic() - self.start) * 1000.0
+        return finish(self.job, exit_code, sig, wall, cpu, self.timed_out, self.output_limit,
+                      (bytes(self.kept[self.out]), self.total[self.out]),
+                      (bytes(self.kept[self.err]), self.total[self.err]), self.memory_limit)
+
+
+class ForkedChild:
+    # run_job's program: over when the child has exited (a pidfd wakes the wait; without one, we poll).
+    stop_when_over = False
+
+    def __init__(self, pid):
+        self.pid = pid
+        self.status = None
+        self.rusage = None
+        try:
+            self.pidfd = os.pidfd_open(pid)
+        except (AttributeError, OSError):
+            self.pidfd = None
+        self.slice_s = 0.01 if self.pidfd is None else WATCH_S
+
+    def over(self):
+        if self.status is None:
+            pid, status, rusage = os.wait4(self.pid, os.WNOHANG)
+            if pid == self.pid:
+                self.status, self.rusage = status, rusage
+        return self.status is not None
+
+    def fds(self):
+        return [] if self.pidfd is None else [self.pidfd]
+
+    def ready(self, fds):
+        pass
+
+
 def run_job(job):
-    lim = job['limits']
     wipe()
     write_files(job['files'])
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
-    start = time.monotonic()
     pid = os.fork()
     if pid == 0:
         child(job, out_w, err_w)
     os.close(out_w)
     os.close(err_w)
-    cap = lim['outputBytes']
-    hard = lim['outputHardCapBytes']
-    kept = {out_r: bytearray(), err_r: bytearray()}
-    total = {out_r: 0, err_r: 0}
-    open_fds = [out_r, err_r]
-    try:
-        pidfd = os.pidfd_open(pid)
-    except (AttributeError, OSError):
-        pidfd = None
-    deadline = start + lim['timeoutMs'] / 1000.0
-    timed_out = False
-    output_limit = False
-    memory_limit = False
-    mem_cap = memory_cap(job)
-    last_watch = start
-    status = None
-    rusage = None
-    while True:
-        if status is None:
-            r = os.wait4(pid, os.WNOHANG)
-            if r[0] == pid:
-                status, rusage = r[1], r[2]
-        if status is not None and not open_fds:
-            break
-        now = time.monotonic()
-        if now >= deadline:
-            timed_out = status is None
-            break
-        waitset = list(open_fds)
-        if pidfd is not None and status is None:
-            waitset.append(pidfd)
-        # Without a pidfd we poll; once the child is gone we only drain what is already in the pipes.
-        slice_s = min(deadline - now, 0.01 if pidfd is None else WATCH_S)
-        if status is not None:
-            slice_s = 0
-        ready, _, _ = select.select(waitset, [], [], slice_s)
-        if status is not None and not ready:
-            break
-        for fd in ready:
-            if fd == pidfd:
-                continue
-            chunk = os.read(fd, 65536)
-            if not chunk:
-                open_fds.remove(fd)
-                continue
-            total[fd] += len(chunk)
-            room = cap - len(kept[fd])
-            if room > 0:
-                kept[fd] += chunk[:room]
-        if total[out_r] + total[err_r] > hard:
-            output_limit = True
-            break
-        if status is None and now - start >= WATCH_S and now - last_watch >= WATCH_S:
-            last_watch = now
-            if resident(()) > mem_cap:
-                memory_limit = True
-                break
+    capture = Capture(job, out_r, err_r, ())
+    program = ForkedChild(pid)
+    capture.watch(program)
+    status, rusage = program.status, program.rusage
     reaped = kill_all(pid)
     if status is None and reaped is not None:
         status, rusage = reaped
-    if pidfd is not None:
-        os.close(pidfd)
+    if program.pidfd is not None:
+        os.close(program.pidfd)
     os.close(out_r)
     os.close(err_r)
-    wall = (time.monotonic() - start) * 1000.0
     cpu = (rusage.ru_utime + rusage.ru_stime) * 1000.0 if rusage is not None else None
     exit_code = None
     sig = None
@@ -336,8 +390,7 @@ def run_job(job):
             exit_code = os.WEXITSTATUS(status)
         elif os.WIFSIGNALED(status):
             sig = signal.Signals(os.WTERMSIG(status)).name
-    return finish(job, exit_code, sig, wall, cpu, timed_out, output_limit,
-                  (bytes(kept[out_r]), total[out_r]), (bytes(kept[err_r]), total[err_r]), memory_limit)
+    return capture.result(exit_code, sig, cpu)
 
 
 def finish(job, exit_code, sig, wall, cpu, timed_out, output_limit, out, err, memory_limit=False):
@@ -488,70 +541,18 @@ def run_zygote_job(job):
     lim = job['limits']
     wipe()
     write_files(job['files'])
-    start = time.monotonic()
-    deadline = start + lim['timeoutMs'] / 1000.0
     cpu_s = int(lim['timeoutMs'] / 1000) + 1
     address = job['addressSpaceBytes'] if job['addressSpaceLimit'] else 0
     request = '%d %d %d %d %d %s\n' % (cpu_s, lim['fileSizeBytes'], lim['openFiles'], lim['processes'], address, spec['main'])
-    cap = lim['outputBytes']
-    hard = lim['outputHardCapBytes']
-    kept = {z.out_r: bytearray(), z.err_r: bytearray()}
-    total = {z.out_r: 0, z.err_r: 0}
-    timed_out = False
-    output_limit = False
-    exit_line = None
-    lost = False
-    memory_limit = False
-    mem_cap = memory_cap(job)
-    last_watch = start
-
-    def pump():
-        for fd in (z.out_r, z.err_r):
-            while True:
-                try:
-                    chunk = os.read(fd, 65536)
-                except BlockingIOError:
-                    break
-                if not chunk:
-                    break
-                total[fd] += len(chunk)
-                room = cap - len(kept[fd])
-                if room > 0:
-                    kept[fd] += chunk[:room]
-
-    # Whatever the zygote itself wrote (start-up warnings) is not this job's output.
-    pump()
-    for fd in (z.out_r, z.err_r):
-        kept[fd] = bytearray()
-        total[fd] = 0
+    capture = Capture(job, z.out_r, z.err_r, {z.pid})
+    capture.drain()
+    capture.forget()
     os.write(z.c_in_w, request.encode())
-    while exit_line is None and not lost:
-        now = time.monotonic()
-        if now >= deadline:
-            timed_out = True
-            break
-        ready, _, _ = select.select([z.out_r, z.err_r, z.c_out_r], [], [], min(deadline - now, WATCH_S))
-        pump()
-        if total[z.out_r] + total[z.err_r] > hard:
-            output_limit = True
-            break
-        now = time.monotonic()
-        if now - start >= WATCH_S and now - last_watch >= WATCH_S:
-            last_watch = now
-            if resident({z.pid}) > mem_cap:
-                memory_limit = True
-                break
-        if z.c_out_r in ready:
-            chunk = os.read(z.c_out_r, 4096)
-            if not chunk:
-                lost = True
-            z.buf += chunk
-        while b'\n' in z.buf and exit_line is None:
-            line, z.buf = z.buf.split(b'\n', 1)
-            if line.startswith(b'exit '):
-                exit_line = line
+    program = ZygoteChild(z)
+    capture.watch(program)
+    exit_line = program.exit_line
     kill_all_except({z.pid})
-    if exit_line is None and not lost:
+    if exit_line is None and not program.lost:
         # Killed for time or output: the zygote reaps the child and still reports.
         until = time.monotonic() + 2
         while exit_line is None:
@@ -560,12 +561,11 @@ def run_zygote_job(job):
                 break
             if line.startswith(b'exit '):
                 exit_line = line
-    pump()
-    wall = (time.monotonic() - start) * 1000.0
+    capture.drain()
     if exit_line is None or not z.healthy():
         z.close()
         del ZYGOTES[spec['key']]
-    if exit_line is None and not timed_out and not output_limit and not memory_limit:
+    if exit_line is None and not capture.timed_out and not capture.output_limit and not capture.memory_limit:
         # The program killed or stopped its zygote: like killing the supervisor, that is the candidate's doing.
         return {'id': job['id'], 'supervisorLost': True}
     exit_code = None
@@ -576,8 +576,37 @@ def run_zygote_job(job):
         exit_code = None if code == '-' else int(code)
         sig = None if signo == '-' else signal.Signals(int(signo)).name
         cpu = float(cpu_ms)
-    return finish(job, exit_code, sig, wall, cpu, timed_out, output_limit,
-                  (bytes(kept[z.out_r]), total[z.out_r]), (bytes(kept[z.err_r]), total[z.err_r]), memory_limit)
+    return capture.result(exit_code, sig, cpu)
+
+
+class ZygoteChild:
+    # run_zygote_job's program: over when the zygote reports its child's exit on the control socket, or the socket
+    # closes (the zygote is gone). The zygote's pipes stay open across jobs, so there is no end of file to wait for.
+    stop_when_over = True
+    slice_s = WATCH_S
+
+    def __init__(self, zygote):
+        self.z = zygote
+        self.exit_line = None
+        self.lost = False
+
+    def over(self):
+        return self.exit_line is not None or self.lost
+
+    def fds(self):
+        return [self.z.c_out_r]
+
+    def ready(self, fds):
+        z = self.z
+        if z.c_out_r in fds:
+            chunk = os.read(z.c_out_r, 4096)
+            if not chunk:
+                self.lost = True
+            z.buf += chunk
+        while b'\n' in z.buf and self.exit_line is None:
+            line, z.buf = z.buf.split(b'\n', 1)
+            if line.startswith(b'exit '):
+                self.exit_line = line
 
 
 def main():
@@ -597,4 +626,3 @@ def main():
 
 
 main()
-`;

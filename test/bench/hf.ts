@@ -1,0 +1,210 @@
+/**
+ * `bench hf`: a Hugging Face checkpoint of Qwen2.5-0.5B's shape (random bf16 weights, written here in two shards
+ * with an index, as people download them) on this machine's CPU: how long the import takes (read, widen bf16 to
+ * float32, transpose), what memory the estimate predicts and the process holds, sampling tokens/s with the KV
+ * cache, and LoRA rank-16 training steps/s (q_proj and v_proj, the frozen base embedded in the training program).
+ * Sequences are short and steps few: this measures the machinery, not a model.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { Engine } from '../../core/engine/engine';
+import { Rng } from '../../core/engine/rng';
+import { Trainer } from '../../core/engine/trainer';
+import { withLora } from '../../core/engine/lora';
+import { loraTargetNames } from '../../core/models/adapters';
+import { importHfModel } from '../../core/models/hf-import';
+import { estimateMemory } from '../../core/models/memory-estimate';
+import { uploadModel } from '../../core/models/programs';
+import { sampleTokens, samplingConfigSchema } from '../../core/models/sampling';
+import { specialIds } from '../../core/models/tokenizers';
+import { lmLoss, lmLossInputs, transformerConfig, transformerParams } from '../../core/models/transformer';
+import { sftBatch } from '../../core/train/sft-trainer';
+import { familyTokenizerJson } from '../core/models/hf-fixture';
+
+/** Qwen2.5-0.5B's config.json, the fields the importer reads. */
+export const qwen25Shape = {
+  architectures: ['Qwen2ForCausalLM'],
+  model_type: 'qwen2',
+  vocab_size: 151936,
+  hidden_size: 896,
+  intermediate_size: 4864,
+  num_hidden_layers: 24,
+  num_attention_heads: 14,
+  num_key_value_heads: 2,
+  hidden_act: 'silu',
+  max_position_embeddings: 32768,
+  rms_norm_eps: 1e-6,
+  rope_theta: 1000000,
+  tie_word_embeddings: true,
+  use_sliding_window: false,
+  torch_dtype: 'bfloat16',
+};
+
+export interface HfBenchOptions {
+  dir: string;
+  layers: number;
+  promptTokens: number;
+  newTokens: number;
+  trainSeqLen: number;
+  trainSteps: number;
+  log: (line: string) => void;
+}
+
+export interface HfBenchResult {
+  shape: string;
+  parameters: number;
+  checkpoint_bytes: number;
+  load_s: number;
+  estimated_gib: number;
+  rss_after_load_gib: number;
+  rss_peak_gib: number;
+  sample_tokens_per_s_batch1: number;
+  sample_tokens_per_s_batch8: number;
+  lora_rank: number;
+  lora_trainable_parameters: number;
+  train_program_build_s: number;
+  train_steps_per_s: number;
+  train_seq_len: number;
+  load_average: number[];
+}
+
+/** Random bf16 values N(0, 0.02)-ish, from a seeded generator: the top 16 bits of float32 samples. */
+function randomBf16(count: number, rng: Rng, std: number): Uint16Array {
+  const out = new Uint16Array(count);
+  const f = new Float32Array(1);
+  const bits = new Uint32Array(f.buffer);
+  for (let i = 0; i < count; i++) {
+    f[0] = (rng.uniform() * 2 - 1) * std * 1.7;
+    out[i] = bits[0]! >>> 16;
+  }
+  return out;
+}
+
+function writeBf16Safetensors(file: string, tensors: Record<string, { shape: number[]; data: Uint16Array }>): number {
+  const header: Record<string, unknown> = { __metadata__: { format: 'pt' } };
+  let offset = 0;
+  const names = Object.keys(tensors).sort();
+  for (const n of names) {
+    const bytes = tensors[n]!.data.byteLength;
+    header[n] = { dtype: 'BF16', shape: tensors[n]!.shape, data_offsets: [offset, offset + bytes] };
+    offset += bytes;
+  }
+  const head = Buffer.from(JSON.stringify(header));
+  const len = Buffer.alloc(8);
+  len.writeBigUInt64LE(BigInt(head.length));
+  writeFileSync(file, Buffer.concat([len, head, ...names.map((n) => Buffer.from(tensors[n]!.data.buffer))]));
+  return 8 + head.length + offset;
+}
+
+/** A random checkpoint of the shape in `dir` (config, two bf16 shards and their index, a tokenizer); its size in bytes. */
+export function writeRandomCheckpoint(dir: string, config: typeof qwen25Shape): number {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+  writeFileSync(join(dir, 'tokenizer.json'), familyTokenizerJson('qwen2'));
+  writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify({ bos_token: null, eos_token: '<|im_end|>', pad_token: '<|endoftext|>' }));
+  const ours = transformerParams(
+    transformerConfig({ arch: 'qwen2', vocabSize: config.vocab_size, maxSeqLen: 1, nLayer: config.num_hidden_layers, nHead: config.num_attention_heads, nKvHead: config.num_key_value_heads, nEmbd: config.hidden_size, intermediateSize: config.intermediate_size, tieEmbeddings: true }),
+    ['lm'],
+  );
+  const rng = new Rng(0);
+  const shards: Record<string, { shape: number[]; data: Uint16Array }>[] = [{}, {}];
+  const weightMap: Record<string, string> = {};
+  Object.entries(ours).forEach(([name, s], i) => {
+    // PyTorch's layout: (out, in) for matrices; norms near 1.
+    const shape = s.shape.length === 2 && name !== 'embed_tokens.weight' ? [s.shape[1]!, s.shape[0]!] : s.shape;
+    const count = shape.reduce((a, b) => a * b, 1);
+    const data = name.endsWith('norm.weight') ? new Uint16Array(count).fill(0x3f80) : randomBf16(count, rng, 0.02);
+    const shard = i < Object.keys(ours).length / 2 ? 0 : 1;
+    shards[shard]![`model.${name}`] = { shape, data };
+    weightMap[`model.${name}`] = `model-0000${shard + 1}-of-00002.safetensors`;
+  });
+  let bytes = 0;
+  shards.forEach((s, i) => (bytes += writeBf16Safetensors(join(dir, `model-0000${i + 1}-of-00002.safetensors`), s)));
+  writeFileSync(join(dir, 'model.safetensors.index.json'), JSON.stringify({ metadata: { total_size: bytes }, weight_map: weightMap }));
+  return bytes;
+}
+
+const gib = (b: number): number => Math.round((b / 1024 ** 3) * 100) / 100;
+
+export async function benchHf(options: HfBenchOptions): Promise<HfBenchResult> {
+  const { log } = options;
+  const shape = { ...qwen25Shape, num_hidden_layers: options.layers };
+  let peak = 0;
+  const sampleRss = (): number => (peak = Math.max(peak, process.memoryUsage().rss));
+  const timer = setInterval(sampleRss, 200);
+  try {
+    log(`writing a random bf16 checkpoint of Qwen2.5-0.5B's shape (${options.layers} layers) to ${options.dir}`);
+    const checkpointBytes = writeRandomCheckpoint(options.dir, shape);
+
+    // 1. import: read the shards, widen bf16 to float32, transpose the matrices
+    let t0 = performance.now();
+    const imported = importHfModel(options.dir, { maxSeqLen: 512 });
+    const loadS = (performance.now() - t0) / 1000;
+    const cfg = imported.config;
+    const targets = loraTargetNames(cfg, ['q_proj', 'v_proj']);
+    const rank = 16;
+    const estimate = estimateMemory(cfg, { loraRank: rank, loraTargets: targets, batch: 1, seqLen: options.trainSeqLen, sampleRows: 8, samplePositions: options.promptTokens + options.newTokens });
+    const rssAfterLoad = sampleRss();
+    log(`import ${loadS.toFixed(1)} s, ${(estimate.parameters / 1e6).toFixed(0)}M parameters, RSS ${gib(rssAfterLoad)} GiB, estimate ${gib(estimate.totalBytes)} GiB`);
+
+    const engine = await Engine.start();
+    try {
+      // 2. sampling with the KV cache, batch 1 and 8
+      const tokenizer = imported.tokenizer;
+      const special = specialIds(tokenizer);
+      const model = await uploadModel(engine, cfg, ['lm'], imported.tensors);
+      const prompt = Array.from({ length: options.promptTokens }, (_, i) => 3 + (i % 200));
+      const sampling = samplingConfigSchema.parse({ n: 1, temperature: 1, maxNewTokens: options.newTokens, seed: 1 });
+      const tokensPerS = async (rows: number): Promise<number> => {
+        const prompts = Array.from({ length: rows }, () => prompt);
+        await sampleTokens(engine, model, tokenizer, { ...special, stop: [] }, prompts.slice(0, 1), { ...sampling, maxNewTokens: 2 }); // warm-up
+        const t = performance.now();
+        const samples = await sampleTokens(engine, model, tokenizer, { ...special, stop: [] }, prompts, { ...sampling, rowsPerBatch: rows });
+        sampleRss();
+        return samples.reduce((s, x) => s + x.tokens.length, 0) / ((performance.now() - t) / 1000);
+      };
+      const batch1 = await tokensPerS(1);
+      const batch8 = await tokensPerS(8);
+      log(`sampling: ${batch1.toFixed(1)} tokens/s at batch 1, ${batch8.toFixed(1)} at batch 8`);
+
+      // 3. LoRA rank 16 on q_proj and v_proj, the base frozen inside the training program
+      t0 = performance.now();
+      const specs = transformerParams(cfg, ['lm']);
+      for (const [name, s] of Object.entries(specs)) s.init = imported.tensors[name]!.data as Float32Array;
+      const lora = withLora(specs, targets, rank);
+      const trainer = await Trainer.create(engine, { params: lora, inputs: lmLossInputs, loss: (p, x) => lmLoss(cfg, p, x) });
+      const buildS = (performance.now() - t0) / 1000;
+      sampleRss();
+      const tokens = Array.from({ length: options.trainSeqLen + 1 }, (_, i) => 3 + ((i * 7) % 250));
+      const batch = sftBatch([{ tokens, promptLength: 1 }], special.pad);
+      await trainer.trainStep(batch, 1e-3); // warm-up
+      t0 = performance.now();
+      for (let s = 0; s < options.trainSteps; s++) await trainer.trainStep(batch, 1e-3);
+      const stepsPerS = options.trainSteps / ((performance.now() - t0) / 1000);
+      sampleRss();
+      log(`LoRA rank ${rank}: program built in ${buildS.toFixed(1)} s, ${stepsPerS.toFixed(2)} steps/s at ${options.trainSeqLen} tokens`);
+      return {
+        shape: `Qwen2.5-0.5B (${options.layers} of 24 layers)`,
+        parameters: estimate.parameters,
+        checkpoint_bytes: checkpointBytes,
+        load_s: loadS,
+        estimated_gib: gib(estimate.totalBytes),
+        rss_after_load_gib: gib(rssAfterLoad),
+        rss_peak_gib: gib(peak),
+        sample_tokens_per_s_batch1: batch1,
+        sample_tokens_per_s_batch8: batch8,
+        lora_rank: rank,
+        lora_trainable_parameters: targets.reduce((n, t) => n + rank * (lora[t]!.shape[0]! + lora[t]!.shape[1]!), 0),
+        train_program_build_s: buildS,
+        train_steps_per_s: stepsPerS,
+        train_seq_len: options.trainSeqLen,
+        load_average: loadavg().map((x) => Math.round(x * 10) / 10),
+      };
+    } finally {
+      await engine.close();
+    }
+  } finally {
+    clearInterval(timer);
+  }
+}
