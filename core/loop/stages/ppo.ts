@@ -57,6 +57,7 @@ export const ppoStage: Stage = {
       { checkpoint: stateFile, stop: config.sampling.stop, rowsPerBatch: config.sampling.rowsPerBatch, onProgress: meterCallback('ppo', ctx.progress) },
     );
     const after = await evaluatePolicy(engine, ctx.sandbox, config, ctx.iteration.index, { policy: result.model, reranker }, tokenizer, heldoutProblems(problems, config));
+    await engine.drop(Object.values(reranker.feeds).flatMap((f) => ('resident' in f ? [f.resident] : [])));
     const file = runFiles.policy(ctx.runDir, ctx.iteration.index);
     saveModel(file, { config: policy.config, heads: result.heads, tensors: await result.trainer.parameters() });
     const metrics = { algorithm: config.ppo.algorithm, ...result.metrics, heldout: after };
