@@ -9,6 +9,7 @@ import { loadRunProblems } from './problem-set';
 import type { ProgressUpdate } from './progress';
 import { storedRunConfig, type RunConfig } from './run-config';
 import type { Stage, StageContext } from './stage';
+import { errorMessage } from '../error-message';
 
 export interface IterateOptions {
   workspace: string;
@@ -72,7 +73,7 @@ export async function iterate(options: IterateOptions): Promise<RunRow> {
           signal.throwIfAborted();
           completeStage(db, iteration.id, stage.name, startedAt, outcome.write, outcome.output);
         } catch (err) {
-          const message = err instanceof Error ? err.message : String(err);
+          const message = errorMessage(err);
           failStage(db, iteration.id, stage.name, startedAt, message);
           setIterationStatus(db, iteration.id, signal.aborted ? 'cancelled' : 'failed');
           options.onIterationEnd?.(index, signal.aborted ? 'cancelled' : 'failed', message);

@@ -9,6 +9,7 @@ import { LANGUAGES } from './languages/index';
 import { DEFAULT_COMPILE_LIMITS, DEFAULT_LIMITS, limitsKey, resolveLimits, type Limits } from './limits';
 import { cacheKey, ResultCache } from './result-cache';
 import { emptyOutput, type Classification, type ExecutionResult } from './verdict';
+import { errorMessage } from '../error-message';
 
 export interface RunRequest {
   /** A language id (python, cpp, ...) or its MultiPL-E short name (py, cpp, ...). */
@@ -111,7 +112,7 @@ export class SandboxRunner {
     try {
       limits = resolveLimits(request.limits);
     } catch (err) {
-      return Promise.resolve(sandboxError(err instanceof Error ? err.message : String(err)));
+      return Promise.resolve(sandboxError(errorMessage(err)));
     }
     const context = request.context ?? DEFAULT_CONTEXT;
     const key = cacheKey([language.id, request.program, limitsKey(limits), ...contextKey(context)]);
@@ -121,7 +122,7 @@ export class SandboxRunner {
     if (running) return running.then((r) => ({ ...r, cached: true }));
     const promise = this.withSlot((slot) => this.execute(slot, language, request.program, limits, context))
       // A bug of ours must not reject a whole batch: it is this program's SandboxError.
-      .catch((err: unknown) => sandboxError(`${language.id}: ${err instanceof Error ? err.message : String(err)}`))
+      .catch((err: unknown) => sandboxError(`${language.id}: ${errorMessage(err)}`))
       .then((result) => {
         this.inFlight.delete(key);
         if (result.status !== 'SandboxError') this.cache.set(key, result);
@@ -186,7 +187,7 @@ export class SandboxRunner {
     try {
       prepared = await language.prepare(program, context);
     } catch (err) {
-      return sandboxError(`${language.id}: prepare failed: ${err instanceof Error ? err.message : String(err)}`);
+      return sandboxError(`${language.id}: prepare failed: ${errorMessage(err)}`);
     }
     if (!prepared.ok) {
       const message = Buffer.from(prepared.message);
