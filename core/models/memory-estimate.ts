@@ -5,7 +5,7 @@
  * uploaded once more for sampling and scoring.
  */
 import { totalmem } from 'node:os';
-import { type Head, type TransformerConfig, headSize, kvHeads, mlpSize, parameterCount, transformerParams } from './transformer';
+import { type Head, type TransformerConfig, headSize, kvHeads, mlpSize, parameterCount, transformerShapes } from './transformer';
 
 export interface MemoryPlan {
   /** LoRA rank, or null to train every weight. */
@@ -37,7 +37,7 @@ const MiB = 1024 ** 2;
 const gib = (bytes: number): string => `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
 
 export function estimateMemory(config: TransformerConfig, plan: MemoryPlan, heads: readonly Head[] = ['lm']): MemoryEstimate {
-  const specs = transformerParams({ ...config, maxSeqLen: 1 }, heads);
+  const specs = transformerShapes(config, heads);
   const parameters = parameterCount(specs);
   const C = config.nEmbd;
   const F = mlpSize(config);
