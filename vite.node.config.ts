@@ -17,6 +17,7 @@ export default defineConfig({
         'core-worker': 'core/host/core-worker.ts',
         'engine-worker': 'core/engine/worker.ts',
         'provider-check': 'core/engine/provider-check-child.ts',
+        'query-worker': 'core/store/query-worker.ts',
         'electron-main': 'electron/main.ts',
         launch: 'electron/launch.ts',
       },

@@ -5,7 +5,7 @@ import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
  * app-root.ts, which import no folder). The order is the one the imports had when it was written down, so
  * "Bad layering" here means an import points up; a new folder must take its place in this list first.
  */
-export const coreLayers = ['config', 'data', 'sandbox', 'api', 'engine', 'models', 'train', 'store', 'loop', 'host', 'server', 'cli'];
+export const coreLayers = ['config', 'data', 'sandbox', 'api', 'engine', 'models', 'train', 'store', 'notebook', 'loop', 'host', 'server', 'cli'];
 
 const order = coreLayers.join(' < ');
 

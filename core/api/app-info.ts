@@ -9,8 +9,10 @@ export const ExecutionProviderSchema = z.object({
   /**
    * available: runs here now. missing: its libraries are not installed (detail names the step).
    * unverified: installed, but whether a device backs it is only known once a session is created on it.
+   * verified / failed: a tiny training run on it, in a child process, matched the CPU's losses / did not (detail
+   * says why: no adapter, a native abort, a timeout).
    */
-  status: z.enum(['available', 'missing', 'unverified']),
+  status: z.enum(['available', 'missing', 'unverified', 'verified', 'failed']),
   detail: z.string(),
 });
 export type ExecutionProvider = z.infer<typeof ExecutionProviderSchema>;

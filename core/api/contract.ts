@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { AppInfoSchema } from './app-info';
+import { AppInfoSchema, ExecutionProviderSchema } from './app-info';
 import { LogLineSchema } from './log-line';
+import { inspectEvents, inspectMethods } from './inspect';
 import { loopEvents, loopMethods } from './loop';
+import { notebookMethods } from './notebook';
 import { sandboxExecute, SandboxProgressSchema } from './sandbox';
 
 /**
@@ -14,12 +16,19 @@ export const methods = {
     params: z.object({}).strict(),
     result: AppInfoSchema,
   },
+  /** Each provider that may run here, verified by a tiny training run in a child process (once per core). */
+  'engine.check': {
+    params: z.object({}).strict(),
+    result: z.array(ExecutionProviderSchema),
+  },
   'logs.recent': {
     params: z.object({ limit: z.number().int().min(1).max(10_000).default(500) }).strict(),
     result: z.array(LogLineSchema),
   },
   'sandbox.execute': sandboxExecute,
   ...loopMethods,
+  ...notebookMethods,
+  ...inspectMethods,
 } as const;
 
 /** Events the core pushes to every connected client. */
@@ -27,6 +36,7 @@ export const events = {
   log: LogLineSchema,
   'sandbox.progress': SandboxProgressSchema,
   ...loopEvents,
+  ...inspectEvents,
 } as const;
 
 export type MethodName = keyof typeof methods;

@@ -91,6 +91,13 @@ export const CandidateViewSchema = z.object({
   hardNegative: z.boolean(),
   /** Why a person should look, when mining disputed it. */
   disputeReasons: z.array(z.object({ kind: z.string(), detail: z.string() })),
+  language: z.string().optional(),
+  /** The candidate's current label (after undos); null: none. */
+  label: LabelVerdictSchema.nullable().optional(),
+  /** Per-line scores of the process reward model (`scores.line_scores_json`), one per line of `code`; null: none. */
+  lineScores: z.array(z.number()).nullable().optional(),
+  /** Iterations whose reranker training used this candidate's label in its pairs. */
+  labelUsedBy: z.array(z.number().int()).optional(),
 });
 export type CandidateView = z.infer<typeof CandidateViewSchema>;
 
@@ -120,6 +127,8 @@ export const LoopStageSchema = z.object({
   iteration: z.number().int(),
   stage: z.string(),
   state: z.enum(['started', 'done', 'skipped']),
+  /** Seconds the stage took, on 'done'. */
+  durationS: z.number().optional(),
 });
 
 export const LoopStateSchema = z.object({
@@ -137,7 +146,12 @@ export const loopMethods = {
   'runs.status': { params: RunRef, result: RunStatusSchema.nullable() },
   'iterations.metrics': {
     params: IterationRef,
-    result: z.object({ metrics: IterationMetricsSchema.nullable(), previous: IterationMetricsSchema.nullable() }),
+    result: z.object({
+      metrics: IterationMetricsSchema.nullable(),
+      previous: IterationMetricsSchema.nullable(),
+      /** metrics - previous for every headline number (null where either side has none). */
+      delta: z.record(z.string(), z.number().nullable()).optional(),
+    }),
   },
   'problems.list': {
     params: IterationRef.extend({ split: z.enum(['train', 'heldout']).optional() }).strict(),
@@ -167,15 +181,18 @@ export const loopMethods = {
     result: z.array(LabelSchema),
   },
   'loop.start': {
-    params: RunRef.extend({ iterations: z.number().int().min(1).max(1000).optional(), configFile: z.string().optional() }).strict(),
+    params: RunRef.extend({
+      /** Iterations to reach in all (finished ones are skipped). */
+      iterations: z.number().int().min(1).max(1000).optional(),
+      /** Or: this many iterations beyond the run's finished ones ("run next iteration" is more: 1). */
+      more: z.number().int().min(1).max(1000).optional(),
+      /** A path from configs.list (resources/configs or the workspace); default: the run's own config, else the embedded default. */
+      configFile: z.string().optional(),
+    }).strict(),
     result: LoopStateSchema,
   },
   'loop.cancel': { params: z.object({}).strict(), result: LoopStateSchema },
   'loop.state': { params: z.object({}).strict(), result: LoopStateSchema },
-  'store.query': {
-    params: z.object({ sql: z.string().min(1).max(100_000), limit: z.number().int().min(1).max(100_000).default(1000) }).strict(),
-    result: z.object({ columns: z.array(z.string()), rows: z.array(z.array(z.unknown())), truncated: z.boolean() }),
-  },
 } as const;
 
 export const loopEvents = {

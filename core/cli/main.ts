@@ -4,6 +4,7 @@ import { appVersion } from '../host/app-version';
 import { registerBench } from './bench';
 import { registerConfig } from './config-command';
 import { registerData } from './data-default-set';
+import { registerEngine } from './engine-command';
 import { registerExec } from './exec';
 import { registerScore } from './score';
 import { registerLoop } from './iterate';
@@ -35,6 +36,7 @@ program
 
 registerBench(program);
 registerExec(program);
+registerEngine(program);
 registerScore(program);
 registerData(program);
 registerLoop(program);

@@ -41,7 +41,7 @@ function tensorProto(name: string, data: TensorData, dims: readonly number[], dt
   return { name, dims: [...dims], dataType: onnxTypeCode(dtype), rawData: bytes };
 }
 
-function valueInfo(v: ValueSpec): onnxProto.onnx.IValueInfoProto {
+export function valueInfo(v: ValueSpec): onnxProto.onnx.IValueInfoProto {
   const dim = v.shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d }));
   return { name: v.name, type: { tensorType: { elemType: onnxTypeCode(v.dtype), shape: { dim } } } };
 }
@@ -62,8 +62,20 @@ function typedScalar(value: number, dtype: DType): TensorData {
   return Uint8Array.of(value ? 1 : 0);
 }
 
+/** An ONNX graph before it becomes a model: a program's body, or a subgraph of another program (emit-loop.ts). */
+export interface EmittedGraph {
+  graph: onnxProto.onnx.IGraphProto;
+  inputs: ValueSpec[];
+  outputs: ValueSpec[];
+}
+
 /** Writes the ONNX model computing `outputs` (named by their keys). */
 export function emitProgram(outputs: Readonly<Record<string, Tensor>>, options: EmitOptions = {}): Program {
+  return programOf(emitGraph(outputs, options), options.optimization ?? 'all');
+}
+
+/** The ONNX graph computing `outputs` (named by their keys). */
+export function emitGraph(outputs: Readonly<Record<string, Tensor>>, options: EmitOptions = {}): EmittedGraph {
   const nodes: onnxProto.onnx.INodeProto[] = [];
   const initializers: onnxProto.onnx.ITensorProto[] = [];
   const inputs: ValueSpec[] = [];
@@ -153,20 +165,25 @@ export function emitProgram(outputs: Readonly<Record<string, Tensor>>, options: 
     node.output = node.output!.map((v) => renamed.get(v) ?? v);
   }
 
+  const graph: onnxProto.onnx.IGraphProto = {
+    name: options.name ?? 'program',
+    node: nodes,
+    initializer: initializers,
+    input: inputs.map(valueInfo),
+    output: outSpecs.map(valueInfo),
+  };
+  return { graph, inputs, outputs: outSpecs };
+}
+
+/** The model around a graph, with the key that identifies it in the session cache. */
+export function programOf(emitted: EmittedGraph, optimization: Optimization): Program {
   const model = onnx.ModelProto.create({
     irVersion: 8,
     producerName: 'rewardranker-engine',
     opsetImport: [{ domain: '', version: OPSET }],
-    graph: {
-      name: options.name ?? 'program',
-      node: nodes,
-      initializer: initializers,
-      input: inputs.map(valueInfo),
-      output: outSpecs.map(valueInfo),
-    },
+    graph: emitted.graph,
   });
   const bytes = onnx.ModelProto.encode(model).finish();
-  const optimization = options.optimization ?? 'all';
   const key = createHash('sha256').update(bytes).update(optimization).digest('hex');
-  return { bytes, key, inputs, outputs: outSpecs, optimization };
+  return { bytes, key, inputs: emitted.inputs, outputs: emitted.outputs, optimization };
 }

@@ -6,7 +6,8 @@
  */
 import { type AdamWConfig, type AdamWGraph, adamw, defaultAdamW } from './adamw';
 import { grad } from './autodiff';
-import { type Program, emitProgram } from './emit';
+import { type EmittedGraph, type Program, emitGraph, emitProgram, programOf } from './emit';
+import { emitLoopProgram } from './emit-loop';
 import type { Engine } from './engine';
 import type { DType, Shape, Tensor } from './graph';
 import { add, input, mul, param } from './ops';
@@ -25,14 +26,29 @@ export interface TrainSpec {
   params: Record<string, ParamSpec>;
   /** Batch inputs with symbolic dims, so one program serves every batch size and length. */
   inputs: Record<string, { shape: Shape; dtype: DType }>;
-  loss: (p: Record<string, Tensor>, x: Record<string, Tensor>) => Tensor;
+  /** The loss, or the loss with scalar metrics computed in the same forward pass (fetched with it, no gradient). */
+  loss: (p: Record<string, Tensor>, x: Record<string, Tensor>) => Tensor | LossWithMetrics;
   optimizer?: Partial<AdamWConfig>;
+}
+
+export interface LossWithMetrics {
+  loss: Tensor;
+  metrics: Record<string, Tensor>;
 }
 
 export interface StepResult {
   loss: number;
   gradNorm: number;
+  /** The spec's metrics at this step's weights before the update (averaged over micro-batches). */
+  metrics: Record<string, number>;
 }
+
+function splitLoss(out: Tensor | LossWithMetrics): LossWithMetrics {
+  return 'metrics' in out ? out : { loss: out, metrics: {} };
+}
+
+const metricOutputs = (metrics: Record<string, Tensor>): Record<string, Tensor> =>
+  Object.fromEntries(Object.entries(metrics).map(([k, t]) => [`metric.${k}`, t]));
 
 /** Everything a checkpoint needs from a trainer (moments are keyed `m.<name>` and `v.<name>`). */
 export interface TrainerState {
@@ -53,12 +69,15 @@ export class Trainer {
   readonly names: string[];
   private step = 0;
   private cachedEval: Program | null = null;
+  private cachedLoop: Program | null = null;
 
   private constructor(
     private readonly engine: Engine,
     private readonly spec: TrainSpec,
     private readonly prefix: string,
     readonly programs: { fused: Program; grads: Program; accumulate: Program; apply: Program },
+    private readonly fusedGraph: EmittedGraph,
+    private readonly metricNames: string[] = [],
   ) {
     this.names = Object.keys(spec.params).filter((n) => spec.params[n]!.trainable !== false);
   }
@@ -76,18 +95,20 @@ export class Trainer {
     const trainable = Object.keys(spec.params).filter((n) => spec.params[n]!.trainable !== false);
     const decays = (n: string): boolean => spec.params[n]!.decay ?? spec.params[n]!.shape.length >= 2;
 
-    const loss = spec.loss(p, x);
+    const { loss, metrics } = splitLoss(spec.loss(p, x));
     const grads = grad(loss, trainable.map((n) => p[n]!));
     const opt = adamw(
       trainable.map((n, i) => ({ name: n, value: p[n]!, grad: grads[i]!, decay: decays(n) })),
       cfg,
     );
-    const fused = emitProgram({ loss, ...optimizerOutputs(opt) }, { frozen, name: 'train_step' });
+    const extra = metricOutputs(metrics);
+    const fusedGraph = emitGraph({ loss, ...extra, ...optimizerOutputs(opt) }, { frozen, name: 'train_step' });
+    const fused = programOf(fusedGraph, 'all');
 
     const gradOut = Object.fromEntries(trainable.map((n, i) => [`g.${n}`, grads[i]!]));
-    const gradsProgram = emitProgram({ loss, ...gradOut }, { frozen, name: 'grads' });
+    const gradsProgram = emitProgram({ loss, ...extra, ...gradOut }, { frozen, name: 'grads' });
     const accOut = Object.fromEntries(trainable.map((n, i) => [`g.${n}`, add(input(`acc.${n}`, spec.params[n]!.shape), grads[i]!)]));
-    const accumulate = emitProgram({ loss, ...accOut }, { frozen, name: 'accumulate' });
+    const accumulate = emitProgram({ loss, ...extra, ...accOut }, { frozen, name: 'accumulate' });
 
     // The apply program: the same AdamW over gradients fed in (summed micro-batch gradients times 1/count).
     const scale = input('gradScale', []);
@@ -99,7 +120,7 @@ export class Trainer {
     }));
     const apply = emitProgram(optimizerOutputs(adamw(applyParams, cfg)), { name: 'apply' });
 
-    const t = new Trainer(engine, spec, `trainer${trainers++}/`, { fused, grads: gradsProgram, accumulate, apply });
+    const t = new Trainer(engine, spec, `trainer${trainers++}/`, { fused, grads: gradsProgram, accumulate, apply }, fusedGraph, Object.keys(extra));
     // Sessions for the accumulation programs are created on first use (engine.run loads lazily).
     await engine.load(fused);
     const initial: Record<string, HostTensor> = {};
@@ -160,11 +181,12 @@ export class Trainer {
       const out = await this.engine.run(this.programs.fused, {
         feeds: { ...micro[0], ...this.stateFeeds(), ...this.scalars(lr) },
         keep: this.stateKeep(),
-        fetch: ['loss', 'gradNorm'],
+        fetch: ['loss', 'gradNorm', ...this.metricNames],
       });
-      return { loss: out.loss!.data[0] as number, gradNorm: out.gradNorm!.data[0] as number };
+      return { loss: out.loss!.data[0] as number, gradNorm: out.gradNorm!.data[0] as number, metrics: this.readMetrics([out]) };
     }
     let loss = 0;
+    const outs: Record<string, HostTensor>[] = [];
     const params = Object.fromEntries(this.names.map((n) => [n, this.resident(`p.${n}`)]));
     const accKeep = Object.fromEntries(this.names.map((n) => [`g.${n}`, `${this.prefix}acc.${n}`]));
     for (let i = 0; i < micro.length; i++) {
@@ -172,9 +194,10 @@ export class Trainer {
       const out = await this.engine.run(i === 0 ? this.programs.grads : this.programs.accumulate, {
         feeds: { ...micro[i], ...params, ...acc },
         keep: accKeep,
-        fetch: ['loss'],
+        fetch: ['loss', ...this.metricNames],
       });
       loss += out.loss!.data[0] as number;
+      outs.push(out);
     }
     const acc = Object.fromEntries(this.names.map((n) => [`acc.${n}`, this.resident(`acc.${n}`)]));
     const out = await this.engine.run(this.programs.apply, {
@@ -188,7 +211,73 @@ export class Trainer {
       fetch: ['gradNorm'],
     });
     await this.engine.drop(this.names.map((n) => `${this.prefix}acc.${n}`));
-    return { loss: loss / micro.length, gradNorm: out.gradNorm!.data[0] as number };
+    return { loss: loss / micro.length, gradNorm: out.gradNorm!.data[0] as number, metrics: this.readMetrics(outs) };
+  }
+
+  private readMetrics(outs: Record<string, HostTensor>[]): Record<string, number> {
+    const metrics: Record<string, number> = {};
+    for (const name of this.metricNames) {
+      metrics[name.slice('metric.'.length)] = outs.reduce((s, o) => s + (o[name]!.data[0] as number), 0) / outs.length;
+    }
+    return metrics;
+  }
+
+  /**
+   * The K-step program: the fused step as the body of an ONNX Loop, parameters and moments loop-carried, one
+   * batch slice and learning rate per iteration (see emit-loop.ts).
+   */
+  get loopProgram(): Program {
+    const carried: Record<string, string> = {};
+    for (const n of this.names) for (const k of ['', 'm.', 'v.']) carried[`${k}${n}`] = `new.${k || 'p.'}${n}`;
+    this.cachedLoop ??= emitLoopProgram(
+      this.fusedGraph,
+      { carried, stacked: [...Object.keys(this.spec.inputs), 'lr'], counter: 'step', scanned: { loss: 'losses', gradNorm: 'gradNorms', ...Object.fromEntries(this.metricNames.map((n) => [n, `${n}.steps`])) } },
+      { name: 'train_steps' },
+    );
+    return this.cachedLoop;
+  }
+
+  /**
+   * K optimizer steps in one run, batch i at learning rate lrs[i]: parameters and moments never leave the run
+   * between steps (on a GPU they stay in device memory). Gives the parameters K trainStep calls give; the
+   * batches must share their dims, since they are fed stacked.
+   */
+  async trainSteps(batches: readonly Record<string, HostTensor>[], lrs: readonly number[]): Promise<StepResult[]> {
+    const K = batches.length;
+    if (K === 0) throw new Error('trainSteps: no batches');
+    if (lrs.length !== K) throw new Error(`trainSteps: ${K} batches but ${lrs.length} learning rates`);
+    const stacked: Record<string, HostTensor> = {};
+    for (const name of Object.keys(this.spec.inputs)) {
+      const first = batches[0]![name];
+      if (!first) throw new Error(`trainSteps: batch 0 has no input '${name}'`);
+      const size = first.data.length;
+      const data = new (first.data.constructor as new (n: number) => HostTensor['data'])(size * K);
+      batches.forEach((b, i) => {
+        const t = b[name];
+        if (!t) throw new Error(`trainSteps: batch ${i} has no input '${name}'`);
+        if (t.dtype !== first.dtype || t.dims.join() !== first.dims.join()) {
+          throw new Error(`trainSteps: input '${name}' of batch ${i} is ${t.dtype}[${t.dims}], batch 0's is ${first.dtype}[${first.dims}] (stacked batches share dims)`);
+        }
+        (data as Float32Array).set(t.data as Float32Array, i * size);
+      });
+      stacked[name] = { dtype: first.dtype, dims: [K, ...first.dims], data };
+    }
+    const out = await this.engine.run(this.loopProgram, {
+      feeds: {
+        ...stacked,
+        ...this.stateFeeds(),
+        lr: { dtype: 'float32', dims: [K], data: Float32Array.from(lrs) },
+        step: { dtype: 'float32', dims: [], data: Float32Array.of(this.step) },
+      },
+      keep: this.stateKeep(),
+      fetch: ['losses', 'gradNorms', ...this.metricNames.map((n) => `${n}.steps`)],
+    });
+    this.step += K;
+    const losses = out.losses!.data as Float32Array;
+    const norms = out.gradNorms!.data as Float32Array;
+    const metricAt = (i: number): Record<string, number> =>
+      Object.fromEntries(this.metricNames.map((n) => [n.slice('metric.'.length), out[`${n}.steps`]!.data[i] as number]));
+    return Array.from({ length: K }, (_, i) => ({ loss: losses[i]!, gradNorm: norms[i]!, metrics: metricAt(i) }));
   }
 
   /** Current trainable parameters (copied out of the worker). */
@@ -238,7 +327,7 @@ export class Trainer {
     }
     const x: Record<string, Tensor> = {};
     for (const [name, s] of Object.entries(this.spec.inputs)) x[name] = input(name, s.shape, s.dtype);
-    return emitProgram({ loss: this.spec.loss(p, x) }, { frozen, name: 'eval' });
+    return emitProgram({ loss: splitLoss(this.spec.loss(p, x)).loss }, { frozen, name: 'eval' });
   }
 
   async evaluate(batch: Record<string, HostTensor>): Promise<number> {

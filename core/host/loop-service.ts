@@ -1,19 +1,19 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import type { z } from 'zod';
-import { IterationMetricsSchema, type CandidateView, type LoopProgressSchema, type LoopStageSchema, type loopMethods } from '../api/loop';
-import { disputeDetailSchema } from '../loop/mining/disputes';
+import type { LoopSummarySchema } from '../api/inspect';
+import { IterationMetricsSchema, type LoopProgressSchema, type LoopStageSchema, type loopMethods } from '../api/loop';
 import { iterate, storeFile } from '../loop/pipeline';
-import { loadRunConfig } from '../loop/run-config';
+import { formatProgress } from '../loop/progress';
+import { loadRunConfig, storedRunConfig, type RunConfig } from '../loop/run-config';
+import { resolveRunConfigFile } from '../loop/run-config-files';
 import { iterationStages } from '../loop/stages/index';
 import { runStatus } from '../loop/status';
-import { verdictsOf } from '../loop/verdicts';
 import { checkedJson } from '../store/json-column';
 import { appendLabel, labelHistory } from '../store/labels';
-import { listMined, scoresOf } from '../store/loop-records';
 import { openStore, type Db } from '../store/open-store';
-import { runReadOnlyQuery } from '../store/read-only-query';
 import { findRun, listIterations, type IterationRow } from '../store/runs';
-import { candidatesByIds, candidatesOfProblem, hasCandidate, listRuns, problemCounts, scoringCheckpointOf, type CandidateRow } from '../store/views';
+import { hasCandidate, listRuns } from '../store/views';
+import { metricPoint } from './inspect-service';
 
 type Params<M extends keyof typeof loopMethods> = z.output<(typeof loopMethods)[M]['params']>;
 type Result<M extends keyof typeof loopMethods> = z.output<(typeof loopMethods)[M]['result']>;
@@ -22,6 +22,7 @@ export interface LoopEvents {
   progress: (payload: z.output<typeof LoopProgressSchema>) => void;
   stage: (payload: z.output<typeof LoopStageSchema>) => void;
   state: (payload: Result<'loop.state'>) => void;
+  summary: (payload: z.output<typeof LoopSummarySchema>) => void;
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
@@ -41,7 +42,7 @@ export class LoopService {
   ) {}
 
   /** The store, opened on first use; null while the workspace has none (nothing has run yet). */
-  private store(): Db | null {
+  store(): Db | null {
     if (this.db) return this.db;
     const file = storeFile(this.workspace);
     if (!existsSync(file)) return null;
@@ -69,40 +70,21 @@ export class LoopService {
     const found = this.iteration(params);
     if (!found) return { metrics: null, previous: null };
     const previous = params.iteration > 0 ? this.iteration({ run: params.run, iteration: params.iteration - 1 }) : null;
+    const now = metricPoint(found.iteration);
+    const before = previous ? metricPoint(previous.iteration) : null;
+    const delta = Object.fromEntries(
+      Object.entries(now)
+        .filter(([key]) => key !== 'iteration' && key !== 'status')
+        .map(([key, value]) => {
+          const old = before?.[key as keyof typeof before];
+          return [key, typeof value === 'number' && typeof old === 'number' ? value - old : null];
+        }),
+    );
     return {
       metrics: storedMetrics(found.db, found.iteration),
       previous: previous ? storedMetrics(previous.db, previous.iteration) : null,
+      delta,
     };
-  }
-
-  problemsList(params: Params<'problems.list'>): Result<'problems.list'> {
-    const found = this.iteration(params);
-    if (!found) return [];
-    const { db, runId, iteration } = found;
-    const checkpoint = scoringCheckpointOf(db, runId, iteration.id);
-    const scores = checkpoint === null ? new Map<number, number>() : scoresOf(db, iteration.id, checkpoint);
-    const verdicts = verdictsOf(db, runId, iteration.id);
-    return problemCounts(db, iteration.id)
-      .filter((p) => !params.split || p.split === params.split)
-      .map((p) => {
-        const ranked = this.rank(candidatesOfProblem(db, iteration.id, p.problemId), scores);
-        const top = ranked[0];
-        const pick = top && scores.has(top.candidateId) ? verdicts.get(top.candidateId)?.passed ?? null : null;
-        return { ...p, pickPasses: pick };
-      });
-  }
-
-  candidatesByProblem(params: Params<'candidates.byProblem'>): Result<'candidates.byProblem'> {
-    const found = this.iteration(params);
-    if (!found) return [];
-    return this.views(found, candidatesOfProblem(found.db, found.iteration.id, params.problemId), true);
-  }
-
-  minedList(params: Params<'mined.list'>): Result<'mined.list'> {
-    const found = this.iteration(params);
-    if (!found) return [];
-    const ids = listMined(found.db, found.iteration.id, params.kind).slice(0, params.limit).map((m) => m.candidateId);
-    return this.views(found, candidatesByIds(found.db, ids), false);
   }
 
   putLabel(params: Params<'labels.put'>): Result<'labels.put'> {
@@ -119,38 +101,70 @@ export class LoopService {
     return db ? labelHistory(db, candidateId) : [];
   }
 
-  query(params: Params<'store.query'>): Result<'store.query'> {
-    const file = storeFile(this.workspace);
-    if (!existsSync(file)) throw new Error(`${file}: no run store yet (run an iteration first)`);
-    return runReadOnlyQuery(file, params.sql, params.limit);
-  }
-
   state(): Result<'loop.state'> {
     return { running: this.running !== null, run: this.running?.run ?? null, error: this.lastError };
   }
 
+  /**
+   * The config a start uses: the file named (resolved against the workspace), else the run's own stored config, else
+   * the embedded default; `iterations` or `more` (beyond the run's finished iterations) set how far to go.
+   */
+  private startConfig(params: Params<'loop.start'>): RunConfig {
+    const db = this.store();
+    const existing = db ? findRun(db, params.run) : null;
+    const loaded = params.configFile
+      ? loadRunConfig(resolveRunConfigFile(this.workspace, params.configFile))
+      : existing
+        ? storedRunConfig(db!, existing)
+        : loadRunConfig(null);
+    const finished = existing ? listIterations(db!, existing.id).filter((i) => i.status === 'done').length : 0;
+    const iterations = params.more !== undefined ? finished + params.more : (params.iterations ?? loaded.iterations);
+    return { ...loaded, iterations };
+  }
+
   start(params: Params<'loop.start'>): Result<'loop.state'> {
-    if (this.running) throw new Error(`a loop is already running (run '${this.running.run}'): cancel it first`);
-    const loaded = loadRunConfig(params.configFile ?? null);
-    const config = params.iterations ? { ...loaded, iterations: params.iterations } : loaded;
+    if (this.running) throw new Error(`a loop is already running (run '${this.running.run}'): cancel it first, or wait for it to end`);
+    const config = this.startConfig(params);
     mkdirSync(this.workspace, { recursive: true });
     const controller = new AbortController();
     const run = params.run;
     this.lastError = null;
+    const started = performance.now();
+    const stageStarts = new Map<string, number>();
+    const iterationStarts = new Map<number, number>();
     const done = iterate({
       workspace: this.workspace,
       config,
       stages: iterationStages,
       runName: run,
       signal: controller.signal,
-      onProgress: (iteration, u) => this.events.progress({ run, iteration, ...u }),
-      onStage: (iteration, stage, state) => this.events.stage({ run, iteration, stage, state }),
+      onProgress: (iteration, u) => {
+        this.events.progress({ run, iteration, ...u });
+        this.events.log('info', `[iteration ${iteration}] ${formatProgress(u)}`);
+      },
+      onStage: (iteration, stage, state) => {
+        const key = `${iteration}:${stage}`;
+        if (!iterationStarts.has(iteration)) iterationStarts.set(iteration, performance.now());
+        if (state === 'started') {
+          stageStarts.set(key, performance.now());
+          this.events.log('info', `[iteration ${iteration}] ${stage} started`);
+        }
+        const startedAt = stageStarts.get(key);
+        const durationS = state === 'done' && startedAt !== undefined ? (performance.now() - startedAt) / 1000 : undefined;
+        if (durationS !== undefined) this.events.log('info', `[iteration ${iteration}] ${stage} done in ${durationS.toFixed(1)} s`);
+        this.events.stage({ run, iteration, stage, state, ...(durationS !== undefined ? { durationS } : {}) });
+      },
       onLog: (level, message) => this.events.log(level, message),
+      onIterationEnd: (iteration, state, error) => this.summarize(run, iteration, state, error, iterationStarts.get(iteration) ?? started),
     }).then(
-      () => undefined,
+      () => {
+        this.events.summary({ run, iteration: null, state: 'done', error: null, durationS: (performance.now() - started) / 1000, metrics: null });
+      },
       (err: unknown) => {
         this.lastError = err instanceof Error ? err.message : String(err);
+        const state = controller.signal.aborted ? 'cancelled' : 'failed';
         this.events.log(controller.signal.aborted ? 'warn' : 'error', `loop stopped: ${this.lastError}`);
+        this.events.summary({ run, iteration: null, state, error: this.lastError, durationS: (performance.now() - started) / 1000, metrics: null });
       },
     );
     this.running = { run, controller, done };
@@ -161,6 +175,19 @@ export class LoopService {
     const state = this.state();
     this.events.state(state);
     return state;
+  }
+
+  /** The summary event of an iteration that ended, with its headline metrics from the store. */
+  private summarize(run: string, index: number, state: 'done' | 'failed' | 'cancelled', error: string | null, startedAt: number): void {
+    const found = this.iteration({ run, iteration: index });
+    this.events.summary({
+      run,
+      iteration: index,
+      state,
+      error,
+      durationS: (performance.now() - startedAt) / 1000,
+      metrics: found && state === 'done' ? metricPoint(found.iteration) : null,
+    });
   }
 
   async cancel(): Promise<Result<'loop.state'>> {
@@ -174,44 +201,6 @@ export class LoopService {
   close(): void {
     this.db?.close();
     this.db = null;
-  }
-
-  /** Candidates best-first by score (unscored last, in sample order). */
-  private rank(rows: CandidateRow[], scores: ReadonlyMap<number, number>): CandidateRow[] {
-    return [...rows].sort((a, b) => (scores.get(b.candidateId) ?? -Infinity) - (scores.get(a.candidateId) ?? -Infinity) || a.sampleIdx - b.sampleIdx);
-  }
-
-  private views(found: { db: Db; runId: number; iteration: IterationRow }, rows: CandidateRow[], ranked: boolean): CandidateView[] {
-    const { db, runId, iteration } = found;
-    const checkpoint = scoringCheckpointOf(db, runId, iteration.id);
-    const scores = checkpoint === null ? new Map<number, number>() : scoresOf(db, iteration.id, checkpoint);
-    const verdicts = verdictsOf(db, runId, iteration.id);
-    const hard = new Set(listMined(db, iteration.id, 'hard-negative').map((m) => m.candidateId));
-    const disputes = new Map(
-      listMined(db, iteration.id, 'disputed').map((m) => [
-        m.candidateId,
-        checkedJson(db, disputeDetailSchema, m.detail, `iteration ${iteration.index}: disputed candidate ${m.candidateId}`).reasons,
-      ]),
-    );
-    return (ranked ? this.rank(rows, scores) : rows).map((row) => {
-      const verdict = verdicts.get(row.candidateId);
-      return {
-        candidateId: row.candidateId,
-        problemId: row.problemId,
-        taskId: row.taskId,
-        sampleIdx: row.sampleIdx,
-        code: row.code,
-        score: scores.get(row.candidateId) ?? null,
-        passed: verdict?.passed ?? null,
-        verdictSource: verdict?.source ?? null,
-        status: row.status,
-        testsPassed: row.testsPassed,
-        testsTotal: row.testsTotal,
-        stderr: row.stderr ?? '',
-        hardNegative: hard.has(row.candidateId),
-        disputeReasons: disputes.get(row.candidateId) ?? [],
-      };
-    });
   }
 }
 

@@ -19,6 +19,8 @@ export interface IterateOptions {
   onProgress?: (iteration: number, update: ProgressUpdate) => void;
   onLog?: (level: 'info' | 'warn' | 'error', message: string) => void;
   onStage?: (iteration: number, stage: string, state: 'started' | 'done' | 'skipped') => void;
+  /** An iteration ended: done, or stopped by an error or a cancel (the store says where it will resume). */
+  onIterationEnd?: (iteration: number, state: 'done' | 'failed' | 'cancelled', error: string | null) => void;
   signal?: AbortSignal;
 }
 
@@ -73,12 +75,14 @@ export async function iterate(options: IterateOptions): Promise<RunRow> {
           const message = err instanceof Error ? err.message : String(err);
           failStage(db, iteration.id, stage.name, startedAt, message);
           setIterationStatus(db, iteration.id, signal.aborted ? 'cancelled' : 'failed');
+          options.onIterationEnd?.(index, signal.aborted ? 'cancelled' : 'failed', message);
           throw err;
         }
         options.onStage?.(index, stage.name, 'done');
       }
       setIterationStatus(db, iteration.id, 'done');
       log('info', `iteration ${index} done`);
+      options.onIterationEnd?.(index, 'done', null);
     }
     return run;
   } finally {

@@ -147,6 +147,15 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'label undo as an appended row that names the label it takes back',
+    sql: `
+      -- An undo row carries the verdict it restores ('unsure' when the undone label was the first) and the id of the
+      -- label it takes back, so the history stays append-only and "no label" can be told from "unsure".
+      ALTER TABLE labels ADD COLUMN undo_of INTEGER REFERENCES labels(id);
+    `,
+  },
 ];
 
 export const latestSchemaVersion = migrations[migrations.length - 1]!.version;

@@ -57,17 +57,6 @@ export function candidatesByIds(db: Db, ids: readonly number[]): CandidateRow[] 
   return rows.sort((a, b) => order.get(a.candidateId)! - order.get(b.candidateId)!);
 }
 
-/** Per problem of the iteration: candidates and passing ones (by first execution). */
-export function problemCounts(db: Db, iterationId: number): Array<{ problemId: number; taskId: string; language: string; split: 'train' | 'heldout'; candidates: number; passing: number }> {
-  return db
-    .prepare(
-      `SELECT p.id AS problemId, p.task_id AS taskId, p.language AS language, p.split AS split,
-              count(c.id) AS candidates, sum(CASE WHEN e.status = 'OK' THEN 1 ELSE 0 END) AS passing
-       ${candidateJoins} WHERE c.iteration_id = ? GROUP BY p.id ORDER BY p.id`,
-    )
-    .all(iterationId) as Array<{ problemId: number; taskId: string; language: string; split: 'train' | 'heldout'; candidates: number; passing: number }>;
-}
-
 /** The checkpoint whose scores describe an iteration's candidates: its own reranker, else the one that scored them. */
 export function scoringCheckpointOf(db: Db, runId: number, iterationId: number): number | null {
   const own = db.prepare("SELECT id FROM checkpoints WHERE run_id = ? AND iteration_id = ? AND kind = 'reranker' ORDER BY id DESC LIMIT 1").get(runId, iterationId) as

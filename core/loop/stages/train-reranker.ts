@@ -6,6 +6,7 @@ import { importHfModel } from '../../models/hf-import';
 import { TextTokenizer } from '../../models/tokenizers';
 import { buildPairs } from '../../train/pairs';
 import { trainRewardModel } from '../../train/reward-trainer';
+import { overridingLabels } from '../../store/labels';
 import { insertCheckpoint, insertScores, latestCheckpoint } from '../../store/loop-records';
 import { meterCallback } from '../progress';
 import { runFiles } from '../run-files';
@@ -55,6 +56,9 @@ export const trainRerankerStage: Stage = {
     const previous = latestCheckpoint(ctx.db, ctx.run.id, 'reranker');
     const { losses: _losses, ...metrics } = result.metrics;
     const hardPairs = pairs.filter((p) => p.weight > 1).length;
+    // Which people's labels these pairs used, so a candidate view can say which iteration learned from its label.
+    const labelled = overridingLabels(ctx.db, ctx.run.id);
+    const labelledCandidates = [...new Set(pairs.flatMap((p) => [Number(p.chosen), Number(p.rejected)]))].filter((id) => labelled.has(id)).sort((a, b) => a - b);
     ctx.log('info', `train-reranker: ${pairs.length} pairs (${hardPairs} with a hard negative), held-out AUC ${metrics.heldoutAuc?.toFixed(3) ?? 'n/a'}`);
     return {
       write: () => {
@@ -68,7 +72,7 @@ export const trainRerankerStage: Stage = {
         });
         insertScores(ctx.db, checkpointId, heldoutIds.map((candidateId, i) => ({ candidateId, score: result.heldoutScores[i]! })));
       },
-      output: { ...metrics, hardNegativePairs: hardPairs },
+      output: { ...metrics, hardNegativePairs: hardPairs, labelledCandidates },
     };
   },
 };

@@ -1,0 +1,357 @@
+/**
+ * Policy optimisation of the generator against the reranker (RewardRanker's stage C): PPO with a value head on the
+ * policy's own backbone, or GRPO (a config switch) sharing the rollouts, log-probs and clipped loss. Reads top to
+ * bottom under TRL's numbered phases; the arithmetic lives in ./rl as small pure functions.
+ *
+ * The critic is a value head on the policy's backbone, not a separate model: one model in memory and one forward
+ * per mini-batch on a 2-core desktop, and a backbone already tuned to the code it scores. The price is that the
+ * value loss moves the policy's features too, which the small value coefficient (TRL's 0.1) keeps in check.
+ */
+import { type Program, emitProgram } from '../engine/emit';
+import type { Engine } from '../engine/engine';
+import { input, param } from '../engine/ops';
+import type { Feed, HostTensor } from '../engine/protocol';
+import { Rng } from '../engine/rng';
+import { Trainer, type ParamSpec } from '../engine/trainer';
+import { type ModelRef, feedsFor, modelOfTrainer, uploadModel } from '../models/programs';
+import { promptTokens, sampleTokens } from '../models/sampling';
+import { type SpecialIds, type TextTokenizer, specialIds } from '../models/tokenizers';
+import { type Head, type TransformerConfig, lmLogits, scalarHead, transformerHidden, transformerParams } from '../models/transformer';
+import { EpochOrder, f32, i64 } from './batches';
+import { type PpoConfig, type PpoConfigInput, ppoConfigSchema } from './ppo-config';
+import { gae, groupAdvantages, tokenRewards, whiten } from './rl/advantages';
+import { klRows } from './rl/kl';
+import { nextKlCoef } from './rl/kl-controller';
+import { ppoLoss, ppoLossInputs, targetLogProbs } from './rl/ppo-loss';
+import { TrainingCheckpoint } from './shared/resume';
+import { learningRate } from './shared/schedule';
+
+export interface PpoProgress {
+  done: number;
+  total: number;
+  loss?: number;
+}
+
+/** A rollout: one completion of one prompt, with what it was rewarded. */
+export interface Rollout {
+  update: number;
+  /** Index of the prompt in the list given. */
+  prompt: number;
+  sample: number;
+  text: string;
+  /** The sequence reward: rewardModelWeight x reranker score + executionRewardWeight x execution reward. */
+  score: number;
+  rerankerScore: number | null;
+  executionReward: number | null;
+}
+
+/** What one round of rollouts and updates logged (means over the round's tokens or sequences). */
+export interface PpoStepLog {
+  update: number;
+  /** Mean sequence reward (before the KL penalty). */
+  reward: number;
+  /** Mean per-sequence KL to the reference (sum of k1 over the completion's tokens). */
+  kl: number;
+  entropy: number;
+  clipFraction: number;
+  /** PPO only (GRPO has no critic). */
+  valueLoss: number | null;
+  /** Between the rollout policy and the updated one, averaged over the round's optimizer steps. */
+  approxKl: number;
+  policyLoss: number;
+  klCoef: number;
+  completionTokens: number;
+  seconds: number;
+}
+
+/** Rewards come from outside the trainer: the reranker and, optionally, the sandbox. */
+export interface RolloutRewards {
+  /** The reranker's score per completion of prompt `prompt`. */
+  score?: (items: ReadonlyArray<{ prompt: number; completion: string }>) => Promise<number[]>;
+  /** 1 when the completion passes its problem's tests, else 0. */
+  execute?: (items: ReadonlyArray<{ prompt: number; completion: string }>) => Promise<number[]>;
+}
+
+export interface PpoInit {
+  config: TransformerConfig;
+  /** The policy to start from (an SFT generator, or a previous PPO policy: its value head is kept when present). */
+  tensors: Record<string, HostTensor>;
+  /** The frozen reference the KL is measured to (the SFT generator); default: `tensors`. */
+  reference?: Record<string, HostTensor>;
+}
+
+export interface PpoResult {
+  trainer: Trainer;
+  /** The trained policy, weights resident in the engine (value head included for PPO). */
+  model: ModelRef;
+  heads: Head[];
+  logs: PpoStepLog[];
+  rollouts: Rollout[];
+  metrics: {
+    updates: number;
+    steps: number;
+    /** Wall time of one round (rollouts, rewards, forward passes and its optimizer steps), mean over rounds. */
+    secondsPerRound: number;
+    /** The same per optimizer step. */
+    secondsPerStep: number;
+    finalKl: number;
+    firstReward: number | null;
+    lastReward: number | null;
+  };
+}
+
+/** A batch of prompt + completion sequences in the loss's token frame: position t of idx predicts targets[t]. */
+interface SequenceBatch {
+  idx: number[][];
+  targets: number[][];
+  /** 1 on the completion's tokens (targets), 0 on the prompt's and on padding. */
+  mask: number[][];
+}
+
+/** Right-padded so positions start at 0 in every row, as in training. */
+export function sequenceBatch(rows: ReadonlyArray<{ prompt: readonly number[]; completion: readonly number[] }>, pad: number): SequenceBatch {
+  const T = Math.max(...rows.map((r) => r.prompt.length + r.completion.length)) - 1;
+  const out: SequenceBatch = { idx: [], targets: [], mask: [] };
+  for (const r of rows) {
+    const seq = [...r.prompt, ...r.completion];
+    const idx = new Array<number>(T).fill(pad);
+    const targets = new Array<number>(T).fill(pad);
+    const mask = new Array<number>(T).fill(0);
+    for (let t = 0; t + 1 < seq.length; t++) {
+      idx[t] = seq[t]!;
+      targets[t] = seq[t + 1]!;
+      mask[t] = t + 1 >= r.prompt.length ? 1 : 0;
+    }
+    out.idx.push(idx);
+    out.targets.push(targets);
+    out.mask.push(mask);
+  }
+  return out;
+}
+
+const flat = (rows: readonly number[][]): number[] => rows.flat();
+const dims = (rows: readonly number[][]): number[] => [rows.length, rows[0]?.length ?? 0];
+
+/** Log-probs of the targets (and values, for a model with a value head) of a batch: a forward pass, no update. */
+function statsProgram(cfg: TransformerConfig, shapes: Record<string, number[]>, temperature: number, withValues: boolean): Program {
+  const p = Object.fromEntries(Object.entries(shapes).map(([n, s]) => [n, param(n, s)]));
+  const { hidden } = transformerHidden(cfg, p, input('idx', ['B', 'T'], 'int64'));
+  const logp = targetLogProbs(lmLogits(cfg, p, hidden), input('targets', ['B', 'T'], 'int64'), temperature);
+  return emitProgram(withValues ? { logp, values: scalarHead(p, 'value', hidden) } : { logp }, { name: withValues ? 'policy_stats' : 'reference_logp' });
+}
+
+async function forwardStats(
+  engine: Engine,
+  program: Program,
+  model: Pick<ModelRef, 'feeds'>,
+  batch: SequenceBatch,
+  chunk: number,
+): Promise<{ logp: number[][]; values: number[][] }> {
+  const logp: number[][] = [];
+  const values: number[][] = [];
+  const T = batch.idx[0]!.length;
+  const wantValues = program.outputs.some((o) => o.name === 'values');
+  for (let i = 0; i < batch.idx.length; i += chunk) {
+    const idx = batch.idx.slice(i, i + chunk);
+    const targets = batch.targets.slice(i, i + chunk);
+    const out = await engine.run(program, {
+      feeds: { ...feedsFor(program, model), idx: i64(flat(idx), dims(idx)), targets: i64(flat(targets), dims(targets)) },
+      fetch: wantValues ? ['logp', 'values'] : ['logp'],
+    });
+    const lp = out.logp!.data as Float32Array;
+    const v = wantValues ? (out.values!.data as Float32Array) : null;
+    for (let b = 0; b < idx.length; b++) {
+      logp.push(Array.from(lp.subarray(b * T, (b + 1) * T)));
+      values.push(v ? Array.from(v.subarray(b * T, (b + 1) * T)) : new Array<number>(T).fill(0));
+    }
+  }
+  return { logp, values };
+}
+
+/**
+ * Optimises the policy on `prompts` (texts as the generator sees them). Each round's rollouts are a function of
+ * (seed, round) and the weights, so with `checkpoint` (saved after every round) a killed run resumes to the same
+ * weights, logs and rollouts as an uninterrupted one.
+ */
+export async function trainPpo(
+  engine: Engine,
+  init: PpoInit,
+  tokenizer: TextTokenizer,
+  prompts: readonly string[],
+  rewards: RolloutRewards,
+  configInput: PpoConfigInput | PpoConfig,
+  options: { onProgress?: (p: PpoProgress) => void; onLog?: (log: PpoStepLog) => void; checkpoint?: string; stop?: readonly string[]; rowsPerBatch?: number } = {},
+): Promise<PpoResult> {
+  const config = ppoConfigSchema.parse(configInput);
+  const special: SpecialIds = specialIds(tokenizer);
+  const cfg = init.config;
+  if (prompts.length === 0) throw new Error('PPO: no training prompts');
+  const isPpo = config.algorithm === 'ppo';
+  const heads: Head[] = isPpo ? ['lm', 'value'] : ['lm'];
+  const chunk = options.rowsPerBatch ?? 32;
+
+  // 0. the policy (value head starting at 0 unless the init has one), the frozen reference, the loss
+  const specs: Record<string, ParamSpec> = transformerParams(cfg, heads, config.seed);
+  for (const [name, s] of Object.entries(specs)) {
+    const t = init.tensors[name];
+    if (t) s.init = (t.data as Float32Array).slice();
+    else if (!name.startsWith('value_head.')) throw new Error(`PPO: the initial policy has no tensor '${name}'`);
+  }
+  const lossConfig = {
+    algorithm: config.algorithm,
+    temperature: config.temperature,
+    clipRange: config.clipRange,
+    clipRangeValue: config.clipRangeValue,
+    valueCoef: config.valueCoef,
+    entropyCoef: config.entropyCoef,
+    klLossCoef: isPpo ? 0 : config.klCoef,
+  };
+  const trainer = await Trainer.create(engine, {
+    params: specs,
+    inputs: ppoLossInputs,
+    loss: (p, x) => ppoLoss(cfg, lossConfig, p, x),
+    optimizer: { weightDecay: config.weightDecay, clipNorm: config.clipNorm },
+  });
+  const shapes = Object.fromEntries(Object.entries(specs).map(([n, s]) => [n, s.shape]));
+  const policy = modelOfTrainer(trainer, cfg, heads, shapes);
+  const referenceTensors = Object.fromEntries(Object.entries(init.reference ?? init.tensors).filter(([n]) => !/^(value|reward|prm)_head\./.test(n)));
+  const reference = await uploadModel(engine, cfg, ['lm'], referenceTensors);
+  const policyStats = statsProgram(cfg, shapes, config.temperature, isPpo);
+  const referenceStats = statsProgram(cfg, reference.shapes, config.temperature, false);
+  const trainInputs = new Set(trainer.programs.fused.inputs.map((i) => i.name));
+
+  const stepsPerUpdate = config.epochs * config.miniBatches;
+  const schedule = { ...config, steps: Math.max(1, config.updates * stepsPerUpdate) };
+  const checkpoint = new TrainingCheckpoint(options.checkpoint, { config: JSON.stringify(cfg), trainer: `ppo-${config.algorithm}` });
+  const resumed = await checkpoint.resume(trainer);
+  const losses = resumed.losses;
+  const meta = resumed.loaded?.metadata ?? {};
+  const logs: PpoStepLog[] = meta.ppoLogs ? (JSON.parse(meta.ppoLogs) as PpoStepLog[]) : [];
+  const rollouts: Rollout[] = meta.ppoRollouts ? (JSON.parse(meta.ppoRollouts) as Rollout[]) : [];
+  let klCoef = meta.klCoef !== undefined ? Number(meta.klCoef) : config.klCoef;
+  if (trainer.stepCount % stepsPerUpdate !== 0) throw new Error(`${options.checkpoint}: step ${trainer.stepCount} is not at the end of a round of ${stepsPerUpdate}`);
+  const promptOrder = new EpochOrder(prompts.length, config.seed);
+  const encoded = prompts.map((p) => promptTokens(tokenizer, special, p));
+
+  for (let update = trainer.stepCount / stepsPerUpdate; update < config.updates; update++) {
+    const started = performance.now();
+    // 1. rollouts from the current policy: N samples per prompt, temperature, log-probs kept
+    const chosen = promptOrder.batch(update, Math.min(config.promptsPerUpdate, prompts.length));
+    const samples = await sampleTokens(engine, policy, tokenizer, special, chosen.map((i) => encoded[i]!), {
+      n: config.samplesPerPrompt,
+      temperature: config.temperature,
+      topP: 1,
+      topK: 0,
+      maxNewTokens: config.maxNewTokens,
+      stop: [...(options.stop ?? [])],
+      seed: (config.seed * 1_000_003 + update) >>> 0,
+      rowsPerBatch: Math.max(config.samplesPerPrompt, chunk),
+    });
+    const items = samples.map((s) => ({ prompt: chosen[s.prompt]!, completion: s.text }));
+
+    // 2. sequence rewards: the reranker's score, plus the execution reward when weighted in
+    const rm = rewards.score && config.rewardModelWeight > 0 ? await rewards.score(items) : null;
+    const ex = rewards.execute && config.executionRewardWeight > 0 ? await rewards.execute(items) : null;
+    const scores = items.map((_, i) => config.rewardModelWeight * (rm?.[i] ?? 0) + config.executionRewardWeight * (ex?.[i] ?? 0));
+
+    // 3. forward passes: log-probs under the rollout policy and the reference, the critic's values
+    const batch = sequenceBatch(
+      samples.map((s, i) => ({ prompt: encoded[items[i]!.prompt]!, completion: s.tokens })),
+      special.pad,
+    );
+    const old = await forwardStats(engine, policyStats, policy, batch, chunk);
+    const ref = await forwardStats(engine, referenceStats, reference, batch, chunk);
+    const kl = klRows(old.logp, ref.logp, batch.mask, 'k1');
+    const klPerSequence = kl.reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0) / kl.length;
+
+    // 4. advantages and returns: PPO's KL-penalised token rewards and GAE, or GRPO's group-normalised scores
+    let advantages: number[][];
+    let returns: number[][];
+    if (isPpo) {
+      const tokenKl = config.klEstimator === 'k1' ? kl : klRows(old.logp, ref.logp, batch.mask, config.klEstimator);
+      const r = tokenRewards(tokenKl, batch.mask, scores, klCoef);
+      const g = gae(r, old.values, batch.mask, config.gamma, config.lambda);
+      returns = g.returns;
+      advantages = whiten(g.advantages, batch.mask);
+    } else {
+      const a = groupAdvantages(scores, samples.map((s) => s.prompt));
+      advantages = batch.mask.map((row, b) => row.map((m) => (m ? a[b]! : 0)));
+      returns = batch.mask.map((row) => row.map(() => 0));
+    }
+
+    // 5. epochs of shuffled mini-batches, each one optimizer step of the clipped objective
+    const rng = new Rng([config.seed >>> 0, update >>> 0, 0x9e3779b9, 7]);
+    const stepMetrics: Record<string, number>[] = [];
+    const per = Math.ceil(samples.length / config.miniBatches);
+    for (let epoch = 0; epoch < config.epochs; epoch++) {
+      const perm = Array.from({ length: samples.length }, (_, i) => i);
+      for (let i = perm.length - 1; i > 0; i--) {
+        const j = rng.int(i + 1);
+        [perm[i], perm[j]] = [perm[j]!, perm[i]!];
+      }
+      for (let m = 0; m < config.miniBatches; m++) {
+        const rows = perm.slice(m * per, (m + 1) * per);
+        if (rows.length === 0) continue;
+        const pick = (x: number[][]): number[][] => rows.map((r) => x[r]!);
+        const tensors: Record<string, HostTensor> = {
+          idx: i64(flat(pick(batch.idx)), dims(pick(batch.idx))),
+          targets: i64(flat(pick(batch.targets)), dims(pick(batch.idx))),
+          mask: f32(flat(pick(batch.mask)), dims(pick(batch.idx))),
+          oldLogp: f32(flat(pick(old.logp)), dims(pick(batch.idx))),
+          refLogp: f32(flat(pick(ref.logp)), dims(pick(batch.idx))),
+          advantages: f32(flat(pick(advantages)), dims(pick(batch.idx))),
+          returns: f32(flat(pick(returns)), dims(pick(batch.idx))),
+          oldValues: f32(flat(pick(old.values)), dims(pick(batch.idx))),
+        };
+        const feeds = Object.fromEntries(Object.entries(tensors).filter(([k]) => trainInputs.has(k)));
+        const step = await trainer.trainStep(feeds, learningRate(trainer.stepCount, schedule));
+        losses.push(step.loss);
+        stepMetrics.push(step.metrics);
+      }
+    }
+
+    // 6. the round's log; the adaptive controller moves beta toward the target KL
+    const mean = (k: string): number => stepMetrics.reduce((s, m) => s + (m[k] ?? 0), 0) / Math.max(1, stepMetrics.length);
+    const log: PpoStepLog = {
+      update,
+      reward: scores.reduce((a, b) => a + b, 0) / scores.length,
+      kl: klPerSequence,
+      entropy: mean('entropy'),
+      clipFraction: mean('clipFraction'),
+      valueLoss: isPpo ? mean('valueLoss') : null,
+      approxKl: mean('approxKl'),
+      policyLoss: mean('policyLoss'),
+      klCoef,
+      completionTokens: batch.mask.reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0) / batch.mask.length,
+      seconds: (performance.now() - started) / 1000,
+    };
+    logs.push(log);
+    rollouts.push(...items.map((it, i) => ({ update, prompt: it.prompt, sample: samples[i]!.sample, text: it.completion, score: scores[i]!, rerankerScore: rm?.[i] ?? null, executionReward: ex?.[i] ?? null })));
+    klCoef = nextKlCoef(klCoef, klPerSequence, { adaptive: config.adaptiveKl, target: config.klTarget, horizon: config.klHorizon, n: samples.length });
+
+    // 7. checkpoint: weights, moments, beta, logs and rollouts, so a killed run resumes after this round
+    await checkpoint.save(trainer, losses, { klCoef: String(klCoef), ppoLogs: JSON.stringify(logs), ppoRollouts: JSON.stringify(rollouts) });
+    options.onLog?.(log);
+    options.onProgress?.({ done: update + 1, total: config.updates, loss: log.policyLoss });
+  }
+  if (config.updates === 0) await checkpoint.save(trainer, losses, { klCoef: String(klCoef), ppoLogs: '[]', ppoRollouts: '[]' });
+  await engine.drop(Object.values(reference.feeds).flatMap((f: Feed) => ('resident' in f ? [f.resident] : [])));
+
+  const secondsPerRound = logs.length ? logs.reduce((s, l) => s + l.seconds, 0) / logs.length : 0;
+  return {
+    trainer,
+    model: policy,
+    heads,
+    logs,
+    rollouts,
+    metrics: {
+      updates: config.updates,
+      steps: trainer.stepCount,
+      secondsPerRound,
+      secondsPerStep: secondsPerRound / stepsPerUpdate,
+      finalKl: logs.at(-1)?.kl ?? 0,
+      firstReward: logs[0]?.reward ?? null,
+      lastReward: logs.at(-1)?.reward ?? null,
+    },
+  };
+}
