@@ -1,6 +1,16 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { type Plugin, build } from 'esbuild';
+
+/** Vite's `?raw` imports (code in other languages, kept in files of their own) as text, as the app's build does. */
+const rawImports: Plugin = {
+  name: 'raw',
+  setup(b) {
+    b.onResolve({ filter: /\?raw$/ }, (args) => ({ path: resolve(args.resolveDir, args.path.slice(0, -'?raw'.length)), namespace: 'raw' }));
+    b.onLoad({ filter: /.*/, namespace: 'raw' }, async (args) => ({ contents: await readFile(args.path, 'utf8'), loader: 'text' }));
+  },
+};
 
 /**
  * Bundles a TypeScript entry into a runnable .mjs, for tests that need our code in a separate process (to kill it
@@ -20,6 +30,7 @@ export async function bundleEntry(entry: string): Promise<string> {
     target: 'node20',
     packages: 'external',
     logLevel: 'silent',
+    plugins: [rawImports],
   });
   return outfile;
 }
