@@ -1,7 +1,8 @@
 /**
  * `rewardranker bench engine`: (a) a 1024^3 fp32 MatMul through the engine against the FMA peak, (b) one AdamW
- * training step of the GPT (vocab 512, d 256, 4 layers, 4 heads, seq 128, batch 8) against the same model in
- * PyTorch on 2 threads, (c) greedy KV-cache decoding tokens/s at batch 1 and 8 against PyTorch. Engine and
+ * training step of the product's transformer (core/models/transformer.ts, GPT-2 layout: vocab 512, d 256, 4 layers,
+ * 4 heads, seq 128, batch 8) against the same model in PyTorch on 2 threads, (c) greedy KV-cache decoding tokens/s
+ * at batch 1 and 8 through the product's decoding loop (core/models/sampling.ts) against PyTorch. Engine and
  * PyTorch rounds interleave (PyTorch runs in a child process that waits while the engine measures, and the other
  * way round); every figure is a median.
  */
@@ -15,8 +16,10 @@ import { input, matmul } from '../../core/engine/ops';
 import type { HostTensor } from '../../core/engine/protocol';
 import { Rng } from '../../core/engine/rng';
 import { Trainer } from '../../core/engine/trainer';
-import { type GPTConfig, defaultGPTConfig, gptLoss, gptLossInputs, gptParams } from '../../core/models/gpt';
-import { decodeProgram, generateGreedy, prefillProgram } from '../../core/models/gpt-programs';
+import type { ParamSpec } from '../../core/engine/trainer';
+import { modelOfTrainer } from '../../core/models/programs';
+import { decodeSteps } from '../../core/models/sampling';
+import { type TransformerConfig, lmLoss, lmLossInputs, transformerConfig, transformerParams } from '../../core/models/transformer';
 
 /**
  * fp32 FMA peak of the 2-core machines this project is measured on, from the team's FMA-throughput
@@ -38,7 +41,7 @@ export interface EngineBench {
   torch_decode_tok_s_b8: number | null;
   torch_missing_reason: string | null;
   rounds: number;
-  config: { gpt: GPTConfig; batch: number; seq: number; prompt: number; new_tokens: number; threads: number };
+  config: { model: TransformerConfig; batch: number; seq: number; prompt: number; new_tokens: number; threads: number };
 }
 
 const median = (xs: readonly number[]): number => {
@@ -48,6 +51,15 @@ const median = (xs: readonly number[]): number => {
 };
 
 const python = '/usr/bin/python3';
+
+/**
+ * The benchmarked model, built in this one place: the product's transformer in GPT-2 layout (the layout the PyTorch
+ * side mirrors), its initial weights and its language-model loss.
+ */
+export function benchModel(): { config: TransformerConfig; params: Record<string, ParamSpec> } {
+  const config = transformerConfig({ arch: 'gpt2', vocabSize: 512, maxSeqLen: 256, nLayer: 4, nHead: 4, nEmbd: 256 });
+  return { config, params: transformerParams(config, ['lm'], 0) };
+}
 
 function torchScript(): string {
   for (const rel of ['./engine_torch.py', '../../test/bench/engine_torch.py']) {
@@ -64,12 +76,12 @@ class TorchSide {
     private readonly lines: AsyncIterator<string>,
   ) {}
 
-  static async start(cfg: GPTConfig): Promise<TorchSide> {
+  static async start(cfg: TransformerConfig): Promise<TorchSide> {
     const env = { ...process.env };
     // Full-speed OpenBLAS (libopenblas0-openmp) picks its kernels itself; the sandbox's overrides slow it down.
     delete env.OPENBLAS_CORETYPE;
     delete env.OPENBLAS_L2_SIZE;
-    const args = [torchScript(), ...[cfg.vocabSize, cfg.blockSize, cfg.nLayer, cfg.nHead, cfg.nEmbd].map(String)];
+    const args = [torchScript(), ...[cfg.vocabSize, cfg.maxSeqLen, cfg.nLayer, cfg.nHead, cfg.nEmbd].map(String)];
     const child = spawn(python, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -106,7 +118,7 @@ const i64 = (values: ArrayLike<number>, dims: number[]): HostTensor => ({
   data: BigInt64Array.from(Array.from(values), BigInt),
 });
 
-function randomBatch(rng: Rng, cfg: GPTConfig, B: number, T: number): Record<string, HostTensor> {
+function randomBatch(rng: Rng, cfg: TransformerConfig, B: number, T: number): Record<string, HostTensor> {
   const tokens = Array.from({ length: B * (T + 1) }, () => rng.int(cfg.vocabSize));
   const idx: number[] = [];
   const targets: number[] = [];
@@ -114,12 +126,11 @@ function randomBatch(rng: Rng, cfg: GPTConfig, B: number, T: number): Record<str
     idx.push(...tokens.slice(b * (T + 1), b * (T + 1) + T));
     targets.push(...tokens.slice(b * (T + 1) + 1, (b + 1) * (T + 1)));
   }
-  const pos = Array.from({ length: B * T }, (_, i) => i % T);
-  return { idx: i64(idx, [B, T]), targets: i64(targets, [B, T]), pos: i64(pos, [B, T]), mask: { dtype: 'float32', dims: [B, T], data: new Float32Array(B * T).fill(1) } };
+  return { idx: i64(idx, [B, T]), targets: i64(targets, [B, T]), mask: { dtype: 'float32', dims: [B, T], data: new Float32Array(B * T).fill(1) } };
 }
 
 /** FLOPs of one training step: 6 per parameter-token for the matmuls plus attention's 12·L·T·d per token. */
-function trainFlops(cfg: GPTConfig, B: number, T: number): number {
+function trainFlops(cfg: TransformerConfig, B: number, T: number): number {
   const C = cfg.nEmbd;
   const matmulParams = cfg.nLayer * 12 * C * C + cfg.vocabSize * C;
   return 6 * B * T * matmulParams + 12 * cfg.nLayer * B * T * T * C;
@@ -128,7 +139,7 @@ function trainFlops(cfg: GPTConfig, B: number, T: number): number {
 export async function benchEngine(options: { rounds?: number; log?: (line: string) => void } = {}): Promise<EngineBench> {
   const rounds = options.rounds ?? 7;
   const log = options.log ?? (() => undefined);
-  const cfg = defaultGPTConfig;
+  const { config: cfg, params } = benchModel();
   const [B, T, prompt, newTokens, threads] = [8, 128, 16, 64, 2];
   const engine = await Engine.start({ intraOpThreads: threads });
   const missing = torchMissingReason();
@@ -151,12 +162,8 @@ export async function benchEngine(options: { rounds?: number; log?: (line: strin
     const matmulGflops = (2 * n ** 3) / (median(mmTimes) * 1e6);
     log(`matmul 1024^3: ${median(mmTimes).toFixed(2)} ms, ${matmulGflops.toFixed(0)} GFLOP/s`);
 
-    // (b) one AdamW step of the GPT, interleaved with PyTorch's.
-    const trainer = await Trainer.create(engine, {
-      params: gptParams(cfg, 0),
-      inputs: gptLossInputs,
-      loss: (p, x) => gptLoss(cfg, p, x),
-    });
+    // (b) one AdamW step of the transformer, interleaved with PyTorch's.
+    const trainer = await Trainer.create(engine, { params, inputs: lmLossInputs, loss: (p, x) => lmLoss(cfg, p, x) });
     const data = new Rng(2);
     for (let i = 0; i < 2; i++) await trainer.trainStep(randomBatch(data, cfg, B, T), 3e-4);
     await torch?.ask(`train ${B} ${T} 2`);
@@ -173,14 +180,20 @@ export async function benchEngine(options: { rounds?: number; log?: (line: strin
     const torchTrainMs = torch ? median(torchStepTimes) : null;
     log(`train step: ${trainMs.toFixed(1)} ms${torchTrainMs ? `, PyTorch ${torchTrainMs.toFixed(1)} ms` : ''}`);
 
-    // (c) greedy decoding with the KV cache.
-    const shapes = Object.fromEntries(Object.entries(gptParams(cfg, 0)).map(([k, s]) => [k, s.shape]));
-    const programs = { prefill: prefillProgram(cfg, shapes), decode: decodeProgram(cfg, shapes) };
-    const params = trainer.parameterFeeds();
+    // (c) greedy decoding with the KV cache, through the loop the product samples with.
+    const shapes = Object.fromEntries(Object.entries(params).map(([k, s]) => [k, s.shape]));
+    const model = modelOfTrainer(trainer, cfg, ['lm'], shapes);
+    const V = cfg.vocabSize;
+    const greedy = (logits: Float32Array): number[] =>
+      Array.from({ length: logits.length / V }, (_, b) => {
+        let best = 0;
+        for (let v = 1; v < V; v++) if (logits[b * V + v]! > logits[b * V + best]!) best = v;
+        return best;
+      });
     const decodeRate = async (batch: number): Promise<number> => {
       const prompts = Array.from({ length: batch }, () => Array.from({ length: prompt }, () => data.int(cfg.vocabSize)));
       const t0 = performance.now();
-      await generateGreedy(engine, cfg, programs, params, prompts, newTokens);
+      await decodeSteps(engine, model, prompts, 0, newTokens, greedy);
       return (batch * newTokens) / ((performance.now() - t0) / 1000);
     };
     const rates: Record<number, number[]> = { 1: [], 8: [] };
@@ -210,7 +223,7 @@ export async function benchEngine(options: { rounds?: number; log?: (line: strin
       torch_decode_tok_s_b8: torch ? round(median(torchRates[8]!)) : null,
       torch_missing_reason: missing,
       rounds,
-      config: { gpt: cfg, batch: B, seq: T, prompt, new_tokens: newTokens, threads },
+      config: { model: cfg, batch: B, seq: T, prompt, new_tokens: newTokens, threads },
     };
   } finally {
     torch?.close();

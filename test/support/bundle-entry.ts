@@ -1,14 +1,13 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type Plugin, build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 
-/** Vite's `?raw` imports (code in other languages, kept in files of their own) as text, as the app's build does. */
+/** Vite's `?raw` imports (code in other languages, imported as text), for esbuild. */
 const rawImports: Plugin = {
-  name: 'raw',
+  name: 'raw-imports',
   setup(b) {
     b.onResolve({ filter: /\?raw$/ }, (args) => ({ path: resolve(args.resolveDir, args.path.slice(0, -'?raw'.length)), namespace: 'raw' }));
-    b.onLoad({ filter: /.*/, namespace: 'raw' }, async (args) => ({ contents: await readFile(args.path, 'utf8'), loader: 'text' }));
+    b.onLoad({ filter: /.*/, namespace: 'raw' }, (args) => ({ contents: readFileSync(args.path, 'utf8'), loader: 'text' }));
   },
 };
 

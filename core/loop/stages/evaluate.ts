@@ -53,8 +53,10 @@ async function baselineEvidence(
 
   const unscored = heldout.filter((c) => c.logprobs === null || c.logprobs.length === 0);
   const logProbs = new Map<number, { mean: number; sum: number }>();
-  if (unscored.length > 0) {
-    const generator = loadModel(latestCheckpoint(ctx.db, ctx.run.id, 'generator')!.path);
+  // Candidates from a file with a reranker from scratch have no generator to ask: those baselines stay empty.
+  const generatorCheckpoint = latestCheckpoint(ctx.db, ctx.run.id, 'generator');
+  if (unscored.length > 0 && generatorCheckpoint !== null) {
+    const generator = loadModel(generatorCheckpoint.path);
     const tokenizer = TextTokenizer.load(latestCheckpoint(ctx.db, ctx.run.id, 'tokenizer')!.path);
     const engine = await ctx.engine();
     const model = await uploadModel(engine, generator.config, generator.heads, generator.tensors);
