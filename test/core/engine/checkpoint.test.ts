@@ -3,20 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadCheckpoint, saveCheckpoint } from '../../../core/engine/checkpoint';
-import { Engine } from '../../../core/engine/engine';
 import { Rng } from '../../../core/engine/rng';
 import { readSafetensors, writeSafetensors } from '../../../core/engine/safetensors';
 import { Trainer } from '../../../core/engine/trainer';
 import { countingRows, f32, lmBatch, lmSpec, tinyLM } from './lm-fixture';
+import { useEngine } from '../../support/engine-fixture';
 
-let engine: Engine;
+const engine = useEngine();
 let dir: string;
 beforeAll(async () => {
-  engine = await Engine.start();
   dir = mkdtempSync(join(tmpdir(), 'engine-ckpt-'));
 });
 afterAll(async () => {
-  await engine.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

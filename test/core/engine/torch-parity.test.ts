@@ -6,12 +6,12 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { grad } from '../../../core/engine/autodiff';
 import { crossEntropy } from '../../../core/engine/composites';
 import { emitProgram } from '../../../core/engine/emit';
-import { Engine } from '../../../core/engine/engine';
 import { arange, constant, matmul, param } from '../../../core/engine/ops';
 import type { HostTensor } from '../../../core/engine/protocol';
 import { Rng } from '../../../core/engine/rng';
 import { readSafetensors, writeSafetensors } from '../../../core/engine/safetensors';
 import { type TransformerConfigInput, archSpecs, block, kvHeads, rotaryConstants, transformerConfig, transformerParams } from '../../../core/models/transformer';
+import { useEngine } from '../../support/engine-fixture';
 
 const python = '/usr/bin/python3';
 
@@ -27,14 +27,12 @@ function torchMissing(): string | null {
 const missing = torchMissing();
 if (missing) console.log(`skipping the PyTorch parity test: ${missing}`);
 
-let engine: Engine;
+const engine = useEngine();
 let dir: string;
 beforeAll(async () => {
-  engine = await Engine.start();
   dir = mkdtempSync(join(tmpdir(), 'engine-torch-'));
 });
 afterAll(async () => {
-  await engine.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -4,22 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { Engine } from '../../../core/engine/engine';
 import { exportReranker, readReranker } from '../../../core/models/export';
 import { uploadModel } from '../../../core/models/programs';
 import { specialIds } from '../../../core/models/tokenizers';
 import { transformerConfig } from '../../../core/models/transformer';
 import { scoreCandidates } from '../../../core/train/reward-trainer';
 import { initialWeights, tinyTokenizer } from './model-fixture';
+import { useEngine } from '../../support/engine-fixture';
 
-let engine: Engine;
+const engine = useEngine();
 let dir: string;
 beforeAll(async () => {
-  engine = await Engine.start();
   dir = mkdtempSync(join(tmpdir(), 'export-test-'));
 });
 afterAll(async () => {
-  await engine.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { readSafetensors } from '../../../core/engine/safetensors';
-import { Engine } from '../../../core/engine/engine';
 import { makeProblem } from '../../../core/data/problem';
 import { loraTargetNames, mergeLora, modelBase } from '../../../core/models/adapters';
 import { loadModel, saveModel } from '../../../core/models/checkpoint';
@@ -16,15 +15,14 @@ import { problemPromptText } from '../../../core/models/prompting';
 import { type ChatMessage, renderChat, specialIds } from '../../../core/models/tokenizers';
 import { trainSft } from '../../../core/train/sft-trainer';
 import { chatTemplateFile, hfFixture } from './hf-fixture';
+import { useEngine } from '../../support/engine-fixture';
 
-let engine: Engine;
+const engine = useEngine();
 let scratch: string;
 beforeAll(async () => {
-  engine = await Engine.start();
   scratch = mkdtempSync(join(tmpdir(), 'hf-checkpoints-'));
 });
 afterAll(async () => {
-  await engine.close();
   rmSync(scratch, { recursive: true, force: true });
 });
 

@@ -3,7 +3,6 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { Engine } from '../../../core/engine/engine';
 import { importHfModel } from '../../../core/models/hf-import';
 import { logitsProgram, uploadModel } from '../../../core/models/programs';
 import { specialIds, trainTokenizer } from '../../../core/models/tokenizers';
@@ -11,15 +10,14 @@ import { promptTokens, sampleTokens, samplingConfigSchema } from '../../../core/
 import { makeProblem } from '../../../core/data/problem';
 import { trainSft } from '../../../core/train/sft-trainer';
 import { tinyTokenizer } from './model-fixture';
+import { useEngine } from '../../support/engine-fixture';
 
-let engine: Engine;
+const engine = useEngine();
 let root: string;
 beforeAll(async () => {
-  engine = await Engine.start();
   root = mkdtempSync(join(tmpdir(), 'hf-import-'));
 });
 afterAll(async () => {
-  await engine.close();
   rmSync(root, { recursive: true, force: true });
 });
 

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { emitProgram } from '../../../core/engine/emit';
-import { Engine } from '../../../core/engine/engine';
 import { input, param } from '../../../core/engine/ops';
 import type { HostTensor } from '../../../core/engine/protocol';
 import { Trainer } from '../../../core/engine/trainer';
@@ -13,15 +12,14 @@ import { lmLogits, transformerConfig, transformerHidden, transformerParams } fro
 import { f32, i64 } from '../../../core/train/batches';
 import { type PpoStepLog, sequenceBatch, trainPpo } from '../../../core/train/ppo-trainer';
 import { ppoLoss, ppoLossInputs, targetLogProbs } from '../../../core/train/rl/ppo-loss';
+import { useEngine } from '../../support/engine-fixture';
 
-let engine: Engine;
+const engine = useEngine();
 let dir: string;
 beforeAll(async () => {
-  engine = await Engine.start();
   dir = mkdtempSync(join(tmpdir(), 'ppo-test-'));
 });
 afterAll(async () => {
-  await engine.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

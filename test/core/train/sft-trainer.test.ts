@@ -3,20 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { makeProblem } from '../../../core/data/problem';
-import { Engine } from '../../../core/engine/engine';
 import { promptTokens, sampleTokens, samplingConfigSchema } from '../../../core/models/sampling';
 import { specialIds, trainTokenizer } from '../../../core/models/tokenizers';
 import { transformerConfig } from '../../../core/models/transformer';
 import { trainSft } from '../../../core/train/sft-trainer';
+import { useEngine } from '../../support/engine-fixture';
 
-let engine: Engine;
+const engine = useEngine();
 let dir: string;
 beforeAll(async () => {
-  engine = await Engine.start();
   dir = mkdtempSync(join(tmpdir(), 'sft-test-'));
 });
 afterAll(async () => {
-  await engine.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
