@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { Engine, type EngineOptions } from '../../core/engine/engine';
 
@@ -20,4 +23,11 @@ export function useEngine(options?: EngineOptions): Engine {
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(started) : value;
     },
   });
+}
+
+/** A fresh temporary folder for a test file, made now and removed after its tests. */
+export function useTempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }

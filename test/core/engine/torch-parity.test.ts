@@ -1,8 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { grad } from '../../../core/engine/autodiff';
 import { crossEntropy } from '../../../core/engine/composites';
 import { emitProgram } from '../../../core/engine/emit';
@@ -11,7 +9,7 @@ import type { HostTensor } from '../../../core/engine/protocol';
 import { Rng } from '../../../core/engine/rng';
 import { readSafetensors, writeSafetensors } from '../../../core/engine/safetensors';
 import { type TransformerConfigInput, archSpecs, block, kvHeads, rotaryConstants, transformerConfig, transformerParams } from '../../../core/models/transformer';
-import { useEngine } from '../../support/engine-fixture';
+import { useEngine, useTempDir } from '../../support/engine-fixture';
 
 const python = '/usr/bin/python3';
 
@@ -28,13 +26,7 @@ const missing = torchMissing();
 if (missing) console.log(`skipping the PyTorch parity test: ${missing}`);
 
 const engine = useEngine();
-let dir: string;
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'engine-torch-'));
-});
-afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const dir = useTempDir('engine-torch-');
 
 const variants: Record<string, TransformerConfigInput> = {
   gpt2: { arch: 'gpt2', vocabSize: 40, maxSeqLen: 16, nLayer: 1, nHead: 4, nEmbd: 32 },

@@ -1,25 +1,18 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { exportReranker, readReranker } from '../../../core/models/export';
 import { uploadModel } from '../../../core/models/programs';
 import { specialIds } from '../../../core/models/tokenizers';
 import { transformerConfig } from '../../../core/models/transformer';
 import { scoreCandidates } from '../../../core/train/reward-trainer';
 import { initialWeights, tinyTokenizer } from './model-fixture';
-import { useEngine } from '../../support/engine-fixture';
+import { useEngine, useTempDir } from '../../support/engine-fixture';
 
 const engine = useEngine();
-let dir: string;
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'export-test-'));
-});
-afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const dir = useTempDir('export-test-');
 
 const tokenizer = tinyTokenizer();
 const special = specialIds(tokenizer);

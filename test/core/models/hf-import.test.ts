@@ -1,8 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { importHfModel } from '../../../core/models/hf-import';
 import { logitsProgram, uploadModel } from '../../../core/models/programs';
 import { specialIds, trainTokenizer } from '../../../core/models/tokenizers';
@@ -10,16 +9,10 @@ import { promptTokens, sampleTokens, samplingConfigSchema } from '../../../core/
 import { makeProblem } from '../../../core/data/problem';
 import { trainSft } from '../../../core/train/sft-trainer';
 import { tinyTokenizer } from './model-fixture';
-import { useEngine } from '../../support/engine-fixture';
+import { useEngine, useTempDir } from '../../support/engine-fixture';
 
 const engine = useEngine();
-let root: string;
-beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'hf-import-'));
-});
-afterAll(async () => {
-  rmSync(root, { recursive: true, force: true });
-});
+const root = useTempDir('hf-import-');
 
 const script = join(import.meta.dirname, 'hf_reference.py');
 const tokenizer = tinyTokenizer();

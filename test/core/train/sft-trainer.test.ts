@@ -1,22 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { makeProblem } from '../../../core/data/problem';
 import { promptTokens, sampleTokens, samplingConfigSchema } from '../../../core/models/sampling';
 import { specialIds, trainTokenizer } from '../../../core/models/tokenizers';
 import { transformerConfig } from '../../../core/models/transformer';
 import { trainSft } from '../../../core/train/sft-trainer';
-import { useEngine } from '../../support/engine-fixture';
+import { useEngine, useTempDir } from '../../support/engine-fixture';
 
 const engine = useEngine();
-let dir: string;
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'sft-test-'));
-});
-afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const dir = useTempDir('sft-test-');
 
 const ops = ['+', '-', '*'] as const;
 const names = { '+': 'add', '-': 'sub', '*': 'mul' } as const;
