@@ -2,7 +2,10 @@ import type { Command } from 'commander';
 import { benchEngine } from '../../test/bench/engine';
 import { registerHfBench } from './bench-hf';
 import { registerModelsBench } from './bench-models';
+import { registerRerankBench } from './bench-rerank';
 import { registerSandboxBench } from './bench-sandbox';
+import { registerUiBench } from './bench-ui';
+import { registerUiStoreBench } from './bench-ui-store';
 
 /**
  * The `bench` command group: each benchmark is a subcommand (`bench engine`, ...) that prints its figures,
@@ -24,6 +27,9 @@ export function registerBench(program: Command): Command {
     });
   registerSandboxBench(bench);
   registerModelsBench(bench);
+  registerUiStoreBench(bench);
+  registerUiBench(bench);
+  registerRerankBench(bench);
   registerHfBench(bench);
   return bench;
 }

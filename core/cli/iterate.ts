@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
+import { appRoot } from '../app-root';
 import { iterate, storeFile } from '../loop/pipeline';
 import { formatProgress } from '../loop/progress';
 import { loadRunConfig } from '../loop/run-config';
@@ -12,6 +13,16 @@ function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`'${value}' is not a whole number >= 1`);
   return n;
+}
+
+/**
+ * How to open the run just made. `npm start` always runs in the app's folder, so the workspace is given as typed only
+ * when it resolves to the same folder from there; otherwise by its absolute path.
+ */
+export function openHint(workspace: string, typed: string, run: string): string {
+  const arg = resolve(appRoot().dir, typed) === workspace ? typed : workspace;
+  const which = run === 'default' ? '' : ` (run '${run}')`;
+  return `Open the run${which} in the app: npm start -- --workspace ${arg}   (or, on a remote box: npx rewardranker serve --workspace ${arg})`;
 }
 
 /** `iterate` and `status`: run the self-training loop headless, and see where a run stands. */
@@ -47,7 +58,7 @@ export function registerLoop(program: Command): void {
       });
       withStore(workspace, (db) => console.log(formatStatus(runStatus(db, opts.run, iterationStages)!)));
       console.log(`\nfinished in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
-      console.log(`Open the run in the app: npm start -- --workspace ${opts.workspace}   (or, on a remote box: npx rewardranker serve --workspace ${opts.workspace})`);
+      console.log(openHint(workspace, opts.workspace, opts.run));
     });
 
   program

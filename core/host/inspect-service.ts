@@ -104,11 +104,11 @@ export class InspectService {
 
   roc(params: Params<'metrics.roc'>): Result<'metrics.roc'> {
     const { db, runId, iteration } = this.requireIteration(params.run, params.iteration);
-    const curve = rocCurve(scoredVerdicts(db, iteration.id, scoringCheckpoints(db, runId, iteration.id)), params.maxPoints + 1);
+    const curve = rocCurve(scoredVerdicts(db, iteration.id, scoringCheckpoints(db, runId, iteration.id)), params.maxPoints);
     const auc = areaUnder(curve.points);
     // The first point is (0, 0) at an infinite threshold, which JSON cannot carry: report it at the top score.
     const points = curve.points.map((p, i) => ({ ...p, threshold: i === 0 ? (curve.points[1]?.threshold ?? 0) : p.threshold }));
-    return { auc, positives: curve.positives, negatives: curve.negatives, points: points.slice(0, Math.max(2, params.maxPoints)) };
+    return { auc, positives: curve.positives, negatives: curve.negatives, points };
   }
 
   hardNegatives(params: Params<'hardNegatives.page'>): Result<'hardNegatives.page'> {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Engine } from '../engine/engine';
-import { SandboxRunner } from '../sandbox/runner';
+import { leaseSharedSandbox } from '../sandbox/shared-runner';
 import { insertProblems } from '../store/loop-records';
 import { openStore, type Db } from '../store/open-store';
 import { completeStage, createRun, ensureIteration, failStage, findRun, setIterationStatus, stagesOf, type RunRow } from '../store/runs';
@@ -35,7 +35,7 @@ export function storeFile(workspace: string): string {
  */
 export async function iterate(options: IterateOptions): Promise<RunRow> {
   const db = openStore(storeFile(options.workspace));
-  const sandbox = new SandboxRunner({ jobs: 2 });
+  const sandbox = leaseSharedSandbox();
   const log = options.onLog ?? (() => {});
   const signal = options.signal ?? new AbortController().signal;
   let engine: Promise<Engine> | null = null;
@@ -53,7 +53,7 @@ export async function iterate(options: IterateOptions): Promise<RunRow> {
         run,
         iteration,
         runDir,
-        sandbox,
+        sandbox: sandbox.runner,
         engine: () => (engine ??= Engine.start()),
         progress: (update) => options.onProgress?.(index, update),
         log,
@@ -88,7 +88,7 @@ export async function iterate(options: IterateOptions): Promise<RunRow> {
     return run;
   } finally {
     if (engine) await (await engine).close();
-    await sandbox.close();
+    await sandbox.release();
     db.close();
   }
 }

@@ -1,3 +1,4 @@
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { loadConfigFile } from '../config/config-file';
 import { builtInSetNames } from '../data/built-in-sets';
@@ -75,8 +76,16 @@ export const runConfigSchema = z
 
 export type RunConfig = z.output<typeof runConfigSchema>;
 
+/** Paths inside a config file (problems, candidates) are relative to the file's folder, as in most config formats. */
 export function loadRunConfig(file: string | null): RunConfig {
-  return file === null ? runConfigSchema.parse({}) : loadConfigFile(file, runConfigSchema);
+  if (file === null) return runConfigSchema.parse({});
+  const config = loadConfigFile(file, runConfigSchema);
+  const near = (path: string | null): string | null => (path === null ? null : resolve(dirname(file), path));
+  return {
+    ...config,
+    problems: { ...config.problems, path: near(config.problems.path) },
+    generate: { ...config.generate, candidatesFile: near(config.generate.candidatesFile) },
+  };
 }
 
 /** A run's config as its store holds it, checked: a store written by another version may not fit this schema. */

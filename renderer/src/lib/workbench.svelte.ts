@@ -6,6 +6,7 @@ import { IterationState } from './iteration/iteration.svelte';
 import { NotebookState } from './notebook/notebook.svelte';
 import { QueueState } from './queue/queue.svelte';
 import { RunsState } from './runs/runs.svelte';
+import { TerminalState } from './terminal/terminal.svelte';
 
 export type View = 'notebook' | 'hard-negatives' | 'candidates';
 
@@ -20,6 +21,7 @@ export class Workbench {
   readonly negatives: HardNegativesState;
   readonly candidates: CandidatesState;
   readonly queue: QueueState;
+  readonly terminal: TerminalState;
   view = $state<View>('notebook');
   private readonly dispose: () => void;
 
@@ -30,6 +32,7 @@ export class Workbench {
     this.negatives = new HardNegativesState(client);
     this.candidates = new CandidatesState(client);
     this.queue = new QueueState(client);
+    this.terminal = new TerminalState(client);
     const offQueue = this.queue.onChange(() => void this.candidates.refresh());
 
     this.dispose = $effect.root(() => {
@@ -56,8 +59,16 @@ export class Workbench {
         untrack(() => {
           this.notebook.syncIterations(this.iterationIndices());
           const following = this.iteration.iteration === null || this.iteration.iteration === this.iteration.series.at(-1)?.iteration;
-          if (this.runs.selected !== null && following) void this.iteration.show(this.runs.selected);
-          else void this.iteration.reload();
+          const before = [this.iteration.run, this.iteration.iteration];
+          const shown = this.runs.selected !== null && following ? this.iteration.show(this.runs.selected) : this.iteration.reload();
+          // The same iteration may have gained hard negatives, disputed samples or scores: refresh its lists in place.
+          void shown.then(() => {
+            const [run, index] = [this.iteration.run, this.iteration.iteration];
+            if (run === null || index === null || run !== before[0] || index !== before[1]) return;
+            void this.queue.show(run, index);
+            void this.negatives.reload();
+            void this.candidates.loadProblems();
+          });
         });
       });
       return offQueue;
@@ -71,5 +82,6 @@ export class Workbench {
   close(): void {
     this.dispose();
     this.runs.close();
+    this.terminal.close();
   }
 }

@@ -124,7 +124,7 @@ describe('the loop over the API', () => {
 
   it('refuses to resume a run with another config, saying so in one line', async () => {
     const stopped = new Promise<string | null>((resolve) => client.on('loop.state', (s) => void (!s.running && resolve(s.error))));
-    await client.call('loop.start', { run: 'second', iterations: 1 });
+    await client.call('loop.start', { run: 'second', iterations: 1, configFile: join(process.cwd(), 'resources/configs/default.jsonc') });
     expect(await stopped).toMatch(/run 'second' was started with another config/);
   });
 });
