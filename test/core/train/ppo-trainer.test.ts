@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { emitProgram } from '../../../core/engine/emit';
-import { Engine } from '../../../core/engine/engine';
 import { input, param } from '../../../core/engine/ops';
 import type { HostTensor } from '../../../core/engine/protocol';
 import { Trainer } from '../../../core/engine/trainer';
@@ -13,17 +10,10 @@ import { lmLogits, transformerConfig, transformerHidden, transformerParams } fro
 import { f32, i64 } from '../../../core/train/batches';
 import { type PpoStepLog, sequenceBatch, trainPpo } from '../../../core/train/ppo-trainer';
 import { ppoLoss, ppoLossInputs, targetLogProbs } from '../../../core/train/rl/ppo-loss';
+import { useEngine, useTempDir } from '../../support/engine-fixture';
 
-let engine: Engine;
-let dir: string;
-beforeAll(async () => {
-  engine = await Engine.start();
-  dir = mkdtempSync(join(tmpdir(), 'ppo-test-'));
-});
-afterAll(async () => {
-  await engine.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const engine = useEngine();
+const dir = useTempDir('ppo-test-');
 
 const prompts = ['def f(a):\n', 'def g(b):\n', 'def h(c):\n', 'def k(d):\n', 'def m(e):\n', 'def n(q):\n', 'def p(r):\n', 'def s(t):\n'];
 const tokenizer = trainTokenizer([...prompts, 'return x + 1'], { vocabSize: 270 });
