@@ -4,6 +4,7 @@ import { engineWith } from '../engine/engine-config';
 import { registerHfBench } from './bench-hf';
 import { registerModelsBench } from './bench-models';
 import { registerRerankBench } from './bench-rerank';
+import { registerRlBench } from './bench-rl';
 import { registerSandboxBench } from './bench-sandbox';
 import { registerUiBench } from './bench-ui';
 import { registerUiStoreBench } from './bench-ui-store';
@@ -37,6 +38,7 @@ export function registerBench(program: Command): Command {
   registerUiStoreBench(bench);
   registerUiBench(bench);
   registerRerankBench(bench);
+  registerRlBench(bench);
   registerHfBench(bench);
   return bench;
 }

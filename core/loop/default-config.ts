@@ -7,6 +7,7 @@
  */
 import { samplingConfigSchema } from '../models/sampling';
 import { transformerConfig } from '../models/transformer';
+import { ppoConfigSchema } from '../train/ppo-config';
 import { rewardConfigSchema } from '../train/reward-config';
 import { sftConfigSchema } from '../train/sft-config';
 
@@ -30,4 +31,6 @@ export const defaultModels = {
   reward: rewardConfigSchema.parse({}),
   /** Default-set completions are one line and an end-of-sequence: 48 tokens is ample. */
   sampling: samplingConfigSchema.parse({ n: 8, temperature: 1, maxNewTokens: 48, stop: ['\ndef ', '\nassert', '\nprint', '\nif __name__'] }),
+  /** One-line completions as for sampling; the budget keeps PPO to about a minute per iteration on 2 cores. */
+  ppo: ppoConfigSchema.parse({ maxNewTokens: 48 }),
 };

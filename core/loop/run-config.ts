@@ -6,6 +6,7 @@ import { builtInSetNames } from '../data/built-in-sets';
 import { hfModelConfigSchema } from '../models/hf-config';
 import { samplingConfigSchema } from '../models/sampling';
 import { transformerConfigSchema } from '../models/transformer';
+import { ppoConfigSchema } from '../train/ppo-config';
 import { rewardConfigSchema } from '../train/reward-config';
 import { checkedJson } from '../store/json-column';
 import type { Db } from '../store/open-store';
@@ -73,6 +74,7 @@ export const runConfigSchema = z
       .describe('which problems get candidates each iteration, and where candidates come from'),
     execute: executeConfigSchema.prefault({}).describe('running candidates against their tests in the sandbox'),
     mine: mineConfigSchema.prefault({}).describe('hard negatives and disputed samples'),
+    ppo: over(ppoConfigSchema, defaultModels.ppo).describe('policy optimisation of the generator against the reranker (PPO or GRPO; updates 0 skips it)'),
   })
   .strict();
 

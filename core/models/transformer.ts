@@ -192,14 +192,15 @@ export interface LayerCache {
  * Shapes and initial values: N(0, 0.02), residual output projections scaled by 1/sqrt(2 nLayer) (GPT-2's rule),
  * norms at 1, biases at 0, heads at 0 so a fresh reward/value head starts neutral.
  */
-export function transformerParams(cfg: TransformerConfig, withHeads: readonly Head[] = ['lm'], seed = 0): Record<string, ParamSpec> {
+export function transformerParams(cfg: TransformerConfig, withHeads: readonly Head[] = ['lm'], seed = 0, values = true): Record<string, ParamSpec> {
   const rng = new Rng(seed);
   const specs: Record<string, ParamSpec> = {};
+  const none = new Float32Array(0);
   const normal = (name: string, shape: number[], std = 0.02): void => {
-    specs[name] = { shape, init: rng.normal(shape.reduce((a, b) => a * b, 1), std) };
+    specs[name] = { shape, init: values ? rng.normal(shape.reduce((a, b) => a * b, 1), std) : none };
   };
   const fill = (name: string, shape: number[], value: number): void => {
-    specs[name] = { shape, init: new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(value) };
+    specs[name] = { shape, init: values ? new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(value) : none };
   };
   const spec = archSpecs[cfg.arch];
   const C = cfg.nEmbd;
@@ -250,6 +251,14 @@ export function transformerParams(cfg: TransformerConfig, withHeads: readonly He
 /** Where a reranker keeps its frozen copy of the generator (rewardLogProbSource 'generator'). */
 export const generatorPrefix = 'generator.';
 export const hasFrozenGenerator = (cfg: TransformerConfig): boolean => cfg.rewardLogProbWeight > 0 && cfg.rewardLogProbSource === 'generator';
+
+/**
+ * Every parameter's shape, without drawing initial values: what checks, estimates and LoRA target lists of a
+ * large imported model need (drawing 0.5B normal values only to read their shapes takes minutes).
+ */
+export function transformerShapes(cfg: TransformerConfig, withHeads: readonly Head[] = ['lm']): Record<string, { shape: number[] }> {
+  return transformerParams(cfg, withHeads, 0, false);
+}
 
 /** Parameter count (what the model card calls "a few million parameters"). */
 export function parameterCount(specs: Record<string, { shape: number[] }>): number {

@@ -142,11 +142,16 @@ export async function trainRewardModel(
   };
 
   const heads: Head[] = ['reward'];
-  let specs = transformerParams(cfg, heads, config.seed);
-  if (init.tensors && config.init === 'generator') {
+  // From given weights, nothing is drawn (a 0.5B model's draw takes minutes); what they lack (the new reward head,
+  // zero in a fresh model too) starts at zero.
+  const fromWeights = init.tensors !== undefined && config.init === 'generator';
+  let specs = transformerParams(cfg, heads, config.seed, !fromWeights);
+  if (fromWeights) {
     for (const [name, s] of Object.entries(specs)) {
-      const t = init.tensors[name];
-      if (t && s.trainable !== false) s.init = (t.data as Float32Array).slice();
+      // The frozen generator copy is filled below, from the generator's own weights.
+      if (s.trainable === false) continue;
+      const t = init.tensors![name];
+      s.init = t ? (t.data as Float32Array).slice() : new Float32Array(s.shape.reduce((a, b) => a * b, 1));
     }
   }
   let frozenFeeds: Record<string, Feed> = {};

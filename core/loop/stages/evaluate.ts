@@ -11,6 +11,7 @@ import { ProgressMeter } from '../progress';
 import { rerankerText } from '../reranker-texts';
 import type { Stage, StageContext } from '../stage';
 import { probeSignature, pythonProbeProgram } from '../weak-tests/python-probe';
+import { policyComparison } from '../policy-eval';
 
 /**
  * evaluate: best-of-N on the held-out problems with this iteration's reranker, against random, the free baselines
@@ -29,6 +30,7 @@ export const evaluateStage: Stage = {
     const metrics = iterationMetrics(ctx.db, ctx.run.id, ctx.iteration.id, reranker.id, evidence.evidence);
     const b = metrics.baselines;
     const f = (x: number | null): string => (x === null ? 'n/a' : x.toFixed(3));
+    const policy = policyComparison(ctx.db, ctx.iteration.id, metrics);
     ctx.log(
       'info',
       `iteration ${ctx.iteration.index}: reranked pass@1 ${f(metrics.rerank_pass1)}, random ${f(b.random)}, mean log-prob ${f(b.mean_logprob)}, ` +
@@ -37,9 +39,9 @@ export const evaluateStage: Stage = {
     return {
       write: () => {
         insertProbes(ctx.db, evidence.newProbes);
-        setIterationMetrics(ctx.db, ctx.iteration.id, metrics);
+        setIterationMetrics(ctx.db, ctx.iteration.id, policy ? { ...metrics, policy } : metrics);
       },
-      output: { rerankPass1: metrics.rerank_pass1, randomPass1: metrics.random_pass1, oraclePassN: metrics.oracle_passn, baselines: b },
+      output: { rerankPass1: metrics.rerank_pass1, randomPass1: metrics.random_pass1, oraclePassN: metrics.oracle_passn, baselines: b, ...(policy ? { policy } : {}) },
     };
   },
 };

@@ -9,6 +9,7 @@ import { buildPairs } from '../../train/pairs';
 import { trainRewardModel } from '../../train/reward-trainer';
 import { overridingLabels } from '../../store/labels';
 import { insertCheckpoint, insertScores, latestCheckpoint } from '../../store/loop-records';
+import { firstCheckpoint } from '../../store/ppo-records';
 import { meterCallback } from '../progress';
 import { runFiles } from '../run-files';
 import { stageSeed } from '../seeds';
@@ -36,7 +37,7 @@ export const trainRerankerStage: Stage = {
     // From a checkpoint: the reranker's folder is the backbone (LoRA adapters on it unless full training).
     const folders = checkpointFolders(config);
     // The SFT generator: the starting weights (init 'generator') and the frozen copy whose log-prob the reranker adds.
-    const generatorFile = latestCheckpoint(ctx.db, ctx.run.id, 'generator')?.path;
+    const generatorFile = firstCheckpoint(ctx.db, ctx.run.id, 'generator')?.path;
     const generator = !folders && generatorFile !== undefined && (config.reward.init === 'generator' || hasFrozenGenerator(config.reranker)) ? loadModel(generatorFile) : null;
     const rerankerConfig = folders
       ? { ...checkpointRerankerConfig(config, folders.reranker), rewardLogProbSource: 'own' as const }
@@ -45,7 +46,8 @@ export const trainRerankerStage: Stage = {
     const start = folders
       ? importHfModel(folders.reranker, { maxSeqLen: config.model.maxSeqLen }).tensors
       : config.reward.init === 'generator'
-        ? (generator ?? loadModel(latestCheckpoint(ctx.db, ctx.run.id, 'generator')!.path)).tensors
+        ? // The SFT generator, not a later PPO policy: the reranker's start stays the same every iteration.
+          (generator ?? loadModel(firstCheckpoint(ctx.db, ctx.run.id, 'generator')!.path)).tensors
         : null;
     const engine = await ctx.engine();
     const stateFile = runFiles.rerankerState(ctx.runDir, ctx.iteration.index);

@@ -1,24 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { loadCheckpoint, saveCheckpoint } from '../../../core/engine/checkpoint';
-import { Engine } from '../../../core/engine/engine';
 import { Rng } from '../../../core/engine/rng';
 import { readSafetensors, writeSafetensors } from '../../../core/engine/safetensors';
 import { Trainer } from '../../../core/engine/trainer';
 import { countingRows, f32, lmBatch, lmSpec, tinyLM } from './lm-fixture';
+import { useEngine, useTempDir } from '../../support/engine-fixture';
 
-let engine: Engine;
-let dir: string;
-beforeAll(async () => {
-  engine = await Engine.start();
-  dir = mkdtempSync(join(tmpdir(), 'engine-ckpt-'));
-});
-afterAll(async () => {
-  await engine.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const engine = useEngine();
+const dir = useTempDir('engine-ckpt-');
 
 const spec = lmSpec(5);
 

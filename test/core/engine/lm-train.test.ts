@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { warmupCosine } from '../../../core/engine/adamw';
-import { Engine } from '../../../core/engine/engine';
 import { Rng } from '../../../core/engine/rng';
 import { Trainer } from '../../../core/engine/trainer';
 import { countingRows, lmBatch, lmSpec as spec, tinyLM } from './lm-fixture';
+import { useEngine } from '../../support/engine-fixture';
 
-let engine: Engine;
-beforeAll(async () => {
-  engine = await Engine.start();
-});
-afterAll(async () => {
-  await engine.close();
-});
+const engine = useEngine();
 
 describe('training the transformer inside the graph', () => {
   test('the loss falls and the parameters change', async () => {

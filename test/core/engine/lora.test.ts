@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { Engine } from '../../../core/engine/engine';
+import { expect, test } from 'vitest';
 import { withLora } from '../../../core/engine/lora';
 import { Rng } from '../../../core/engine/rng';
 import { Trainer } from '../../../core/engine/trainer';
 import { transformerParams } from '../../../core/models/transformer';
 import { lmBatch, lmSpec, tinyLM } from './lm-fixture';
+import { useEngine } from '../../support/engine-fixture';
 
-let engine: Engine;
-beforeAll(async () => {
-  engine = await Engine.start();
-});
-afterAll(async () => {
-  await engine.close();
-});
+const engine = useEngine();
 
 const { inputs: lmInputs, loss } = lmSpec(8);
 

@@ -1,17 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { grad } from '../../../core/engine/autodiff';
 import { crossEntropy } from '../../../core/engine/composites';
 import { emitProgram } from '../../../core/engine/emit';
-import { Engine } from '../../../core/engine/engine';
 import { arange, constant, matmul, param } from '../../../core/engine/ops';
 import type { HostTensor } from '../../../core/engine/protocol';
 import { Rng } from '../../../core/engine/rng';
 import { readSafetensors, writeSafetensors } from '../../../core/engine/safetensors';
 import { type TransformerConfigInput, archSpecs, block, kvHeads, rotaryConstants, transformerConfig, transformerParams } from '../../../core/models/transformer';
+import { useEngine, useTempDir } from '../../support/engine-fixture';
 
 const python = '/usr/bin/python3';
 
@@ -27,16 +25,8 @@ function torchMissing(): string | null {
 const missing = torchMissing();
 if (missing) console.log(`skipping the PyTorch parity test: ${missing}`);
 
-let engine: Engine;
-let dir: string;
-beforeAll(async () => {
-  engine = await Engine.start();
-  dir = mkdtempSync(join(tmpdir(), 'engine-torch-'));
-});
-afterAll(async () => {
-  await engine.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const engine = useEngine();
+const dir = useTempDir('engine-torch-');
 
 const variants: Record<string, TransformerConfigInput> = {
   gpt2: { arch: 'gpt2', vocabSize: 40, maxSeqLen: 16, nLayer: 1, nHead: 4, nEmbd: 32 },

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { Engine } from '../../../core/engine/engine';
+import { describe, expect, test } from 'vitest';
 import type { HostTensor } from '../../../core/engine/protocol';
 import { type ModelRef, logitsProgram, uploadModel } from '../../../core/models/programs';
 import { decodeSteps } from '../../../core/models/sampling';
 import { type TransformerConfigInput, transformerConfig, transformerParams } from '../../../core/models/transformer';
+import { useEngine } from '../../support/engine-fixture';
 
-let engine: Engine;
-beforeAll(async () => {
-  engine = await Engine.start();
-});
-afterAll(async () => {
-  await engine.close();
-});
+const engine = useEngine();
 
 const V = 48;
 const variants: Record<string, TransformerConfigInput> = {

@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { Engine } from '../../../core/engine/engine';
+import { expect, test } from 'vitest';
 import { trainTokenizer } from '../../../core/models/tokenizers';
 import { uploadModel } from '../../../core/models/programs';
 import { transformerConfig } from '../../../core/models/transformer';
 import { buildPairs, type JudgedCandidate } from '../../../core/train/pairs';
 import { type HeldoutCandidate, scoreCandidates, trainRewardModel } from '../../../core/train/reward-trainer';
+import { useEngine } from '../../support/engine-fixture';
 
-let engine: Engine;
-beforeAll(async () => {
-  engine = await Engine.start();
-});
-afterAll(async () => {
-  await engine.close();
-});
+const engine = useEngine();
 
 // Problems "add k": a passing candidate adds k, failing ones subtract it or add another constant (near misses).
 const problem = (k: number): string => `def add_${k}(x):\n`;
