@@ -3,8 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchHf } from '../../test/bench/hf';
-
-const int = (v: string): number => Number.parseInt(v, 10);
+import { benchLog, int, printFigures } from './bench-output';
 
 /** `bench hf`: import, memory, sampling and LoRA training figures for a random checkpoint of Qwen2.5-0.5B's shape. */
 export function registerHfBench(bench: Command): Command {
@@ -18,12 +17,11 @@ export function registerHfBench(bench: Command): Command {
     .option('--train-seq-len <n>', 'tokens per training sequence', int, 64)
     .option('--train-steps <n>', 'timed training steps', int, 3)
     .action(async (opts: { json?: boolean; layers: number; promptTokens: number; newTokens: number; trainSeqLen: number; trainSteps: number }) => {
-      const log = (line: string): void => void process.stderr.write(`${line}\n`);
+      const log = benchLog;
       const dir = mkdtempSync(join(tmpdir(), 'rr-bench-hf-'));
       try {
         const result = await benchHf({ dir, layers: opts.layers, promptTokens: opts.promptTokens, newTokens: opts.newTokens, trainSeqLen: opts.trainSeqLen, trainSteps: opts.trainSteps, log });
-        if (opts.json) console.log(JSON.stringify(result, null, 2));
-        else for (const [k, v] of Object.entries(result)) console.log(`${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`);
+        printFigures(result, opts.json);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

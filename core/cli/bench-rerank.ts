@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { type AblationName, ablationNames, benchRerank, rerankTable } from '../../test/bench/rerank';
+import { benchLog, int } from './bench-output';
 
 function list<T extends string>(allowed: readonly T[]) {
   return (value: string): T[] => {
@@ -23,9 +24,9 @@ export function registerRerankBench(bench: Command): Command {
     .option('--config <file>', 'run config laid over the embedded default (e.g. fewer problems to explore)')
     .option('--ablations <list>', `comma-separated ablations, or 'none' (${ablationNames.join(', ')})`, list(ablationNames), [...ablationNames])
     .option('--skip-loop', "use the seeds' workspaces as they are: ablations on runs already there")
-    .option('--ablation-steps <n>', "reward-model steps of each ablation (default: the run's)", (v) => Number.parseInt(v, 10))
+    .option('--ablation-steps <n>', "reward-model steps of each ablation (default: the run's)", int)
     .action(async (opts: { json?: boolean; workspace: string; seeds: number[]; config?: string; ablations: AblationName[]; skipLoop?: boolean; ablationSteps?: number }) => {
-      const log = (line: string): void => void process.stderr.write(`${line}\n`);
+      const log = benchLog;
       if (opts.seeds.some((s) => !Number.isInteger(s) || s < 0)) throw new InvalidArgumentError(`--seeds: whole numbers >= 0, comma-separated`);
       const result = await benchRerank({
         workspace: resolve(opts.workspace),

@@ -2,6 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { builtInSetsDir } from '../data/built-in-sets';
 import { problemLanguages, type ProblemLanguage } from '../data/problem';
 import { benchSandbox, benchTable } from '../../test/bench/sandbox';
+import { benchLog, positive } from './bench-output';
 
 function parseLanguages(value: string): ProblemLanguage[] {
   const names = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
@@ -11,12 +12,6 @@ function parseLanguages(value: string): ProblemLanguage[] {
     }
   }
   return names as ProblemLanguage[];
-}
-
-function positive(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`'${value}' is not a positive integer`);
-  return n;
 }
 
 /** `bench sandbox`: warm sandbox pool vs one fresh sandboxed process per candidate (MultiPL-E's way). */
@@ -31,7 +26,7 @@ export function registerSandboxBench(bench: Command): void {
     .option('--jobs <n>', 'workers', positive, 2)
     .option('--data <dir>', 'the public problem sets (default: the built-in ones)', builtInSetsDir())
     .action(async (opts: { json?: boolean; languages?: ProblemLanguage[]; candidates: number; chunks: number; jobs: number; data: string }) => {
-      const log = (line: string): void => void process.stderr.write(`${line}\n`);
+      const log = benchLog;
       const result = await benchSandbox({
         dataDir: opts.data,
         languages: opts.languages ?? problemLanguages,

@@ -1,11 +1,6 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { benchUi } from '../../test/bench/ui-scale';
-
-function positive(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`'${value}' is not a positive integer`);
-  return n;
-}
+import { benchLog, positive, printFigures } from './bench-output';
 
 /** `bench ui`: the notebook over a 100k-candidate store in Chromium (time to show an iteration, scroll frames). */
 export function registerUiBench(bench: Command): void {
@@ -16,10 +11,7 @@ export function registerUiBench(bench: Command): void {
     .option('--candidates <n>', 'candidates in the synthetic store', positive, 100_000)
     .option('--rounds <n>', 'rounds per figure (medians)', positive, 5)
     .action(async (opts: { json?: boolean; candidates: number; rounds: number }) => {
-      const log = (line: string): void => void process.stderr.write(`${line}\n`);
-      const result = await benchUi({ candidates: opts.candidates, rounds: opts.rounds, log });
-      if (opts.json) console.log(JSON.stringify(result, null, 2));
-      else
-        for (const [k, v] of Object.entries(result)) console.log(`${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`);
+      const result = await benchUi({ candidates: opts.candidates, rounds: opts.rounds, log: benchLog });
+      printFigures(result, opts.json);
     });
 }
