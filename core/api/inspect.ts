@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { nullableNumbers } from './nullable-numbers';
 import { ExecutionResultSchema } from './sandbox';
-import { CandidateViewSchema, LabelSchema } from './loop';
+import { CandidateViewSchema, HeadlineMetricsSchema, IterationRefSchema, LabelSchema, LabelVerdictSchema, ProblemSummarySchema, RunNameSchema } from './loop';
 
 /**
  * Looking inside a run at any size: metric series, binned histograms and ROC points computed in the core (never raw
@@ -8,8 +9,8 @@ import { CandidateViewSchema, LabelSchema } from './loop';
  * re-running a candidate in the sandbox.
  */
 
-const RunName = z.string().min(1).max(200).default('default');
-const IterationRef = z.object({ run: RunName, iteration: z.number().int().min(0) }).strict();
+const RunName = RunNameSchema;
+const IterationRef = IterationRefSchema;
 const Page = {
   offset: z.number().int().min(0).default(0),
   limit: z.number().int().min(1).max(1000).default(100),
@@ -23,15 +24,8 @@ const Filters = {
 export const MetricPointSchema = z.object({
   iteration: z.number().int(),
   status: z.string(),
-  rerank_pass1: z.number().nullable(),
-  random_pass1: z.number().nullable(),
-  oracle_passn: z.number().nullable(),
-  gap_closed: z.number().nullable(),
-  reranker_auc: z.number().nullable(),
-  pairwise_accuracy: z.number().nullable(),
-  pass_at_1: z.number().nullable(),
-  hard_negatives: z.number().nullable(),
-  disputed: z.number().nullable(),
+  ...HeadlineMetricsSchema.shape,
+  ...nullableNumbers('pairwise_accuracy', 'pass_at_1', 'hard_negatives', 'disputed').shape,
 });
 
 export const HistogramSeriesSchema = z.object({
@@ -56,18 +50,10 @@ export const HardNegativeRowSchema = z.object({
   testsPassed: z.number().int().nullable(),
   testsTotal: z.number().int().nullable(),
   /** The candidate's current label, if a person gave one. */
-  label: z.enum(['pass', 'fail', 'unsure']).nullable(),
+  label: LabelVerdictSchema.nullable(),
 });
 
-export const ProblemRowSchema = z.object({
-  problemId: z.number().int(),
-  taskId: z.string(),
-  language: z.string(),
-  split: z.enum(['train', 'heldout']),
-  candidates: z.number().int(),
-  passing: z.number().int(),
-  /** Whether the reranker's top pick passes (null without scores). */
-  pickPasses: z.boolean().nullable(),
+export const ProblemRowSchema = ProblemSummarySchema.extend({
   topScore: z.number().nullable(),
   hardNegatives: z.number().int(),
   disputed: z.number().int(),
@@ -143,7 +129,7 @@ export const inspectMethods = {
   /** Appends a label restoring the verdict before the candidate's latest label (none: no label); never deletes. */
   'labels.undo': {
     params: z.object({ candidateId: z.number().int(), author: z.string().min(1).max(200).default('you') }).strict(),
-    result: z.object({ label: LabelSchema, current: z.enum(['pass', 'fail', 'unsure']).nullable() }),
+    result: z.object({ label: LabelSchema, current: LabelVerdictSchema.nullable() }),
   },
   /** "k of n labelled" over the iteration's disputed samples. */
   'labels.progress': {

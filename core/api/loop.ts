@@ -1,23 +1,20 @@
 import { z } from 'zod';
+import { nullableNumbers } from './nullable-numbers';
 
 /** The loop's part of the contract: runs, iterations and their metrics, candidates, mining results, labels. */
 
-const RunRef = z.object({ run: z.string().min(1).max(200).default('default') }).strict();
-const IterationRef = z.object({ run: z.string().min(1).max(200).default('default'), iteration: z.number().int().min(0) }).strict();
+export const RunNameSchema = z.string().min(1).max(200).default('default');
+const RunRef = z.object({ run: RunNameSchema }).strict();
+export const IterationRefSchema = z.object({ run: RunNameSchema, iteration: z.number().int().min(0) }).strict();
+
+/** The headline numbers of an iteration, null where it has none yet (shared by run status and the metric series). */
+export const HeadlineMetricsSchema = nullableNumbers('rerank_pass1', 'random_pass1', 'oracle_passn', 'gap_closed', 'reranker_auc');
 
 /**
  * Held-out pass@1 of the picks the reranker has to beat (core/loop/metrics/baselines.ts); null where a pick had
  * nothing to go on. Absent in runs evaluated before baselines existed.
  */
-export const BaselinesSchema = z.object({
-  random: z.number().nullable(),
-  mean_logprob: z.number().nullable(),
-  sum_logprob: z.number().nullable(),
-  majority: z.number().nullable(),
-  agreement: z.number().nullable(),
-  agreement_rerank: z.number().nullable(),
-  oracle: z.number().nullable(),
-});
+export const BaselinesSchema = nullableNumbers('random', 'mean_logprob', 'sum_logprob', 'majority', 'agreement', 'agreement_rerank', 'oracle');
 
 const SelectionMetricsSchema = z.object({
   problems: z.number(),
@@ -45,12 +42,7 @@ export const IterationStatusSchema = z.object({
   stage: z.string().nullable(),
   status: z.string(),
   error: z.string().nullable(),
-  metrics: z.object({
-    rerank_pass1: z.number().nullable(),
-    random_pass1: z.number().nullable(),
-    oracle_passn: z.number().nullable(),
-    gap_closed: z.number().nullable(),
-    reranker_auc: z.number().nullable(),
+  metrics: HeadlineMetricsSchema.extend({
     hard_negatives: z.number(),
     disputed: z.number(),
     /** The best pick that runs nothing (random, mean or sum log-prob, majority), and its pass@1. */
@@ -145,7 +137,7 @@ export const loopMethods = {
   },
   'runs.status': { params: RunRef, result: RunStatusSchema.nullable() },
   'iterations.metrics': {
-    params: IterationRef,
+    params: IterationRefSchema,
     result: z.object({
       metrics: IterationMetricsSchema.nullable(),
       previous: IterationMetricsSchema.nullable(),
@@ -154,15 +146,15 @@ export const loopMethods = {
     }),
   },
   'problems.list': {
-    params: IterationRef.extend({ split: z.enum(['train', 'heldout']).optional() }).strict(),
+    params: IterationRefSchema.extend({ split: z.enum(['train', 'heldout']).optional() }).strict(),
     result: z.array(ProblemSummarySchema),
   },
   'candidates.byProblem': {
-    params: IterationRef.extend({ problemId: z.number().int() }).strict(),
+    params: IterationRefSchema.extend({ problemId: z.number().int() }).strict(),
     result: z.array(CandidateViewSchema),
   },
   'mined.list': {
-    params: IterationRef.extend({ kind: z.enum(['hard-negative', 'disputed']), limit: z.number().int().min(1).max(10_000).default(500) }).strict(),
+    params: IterationRefSchema.extend({ kind: z.enum(['hard-negative', 'disputed']), limit: z.number().int().min(1).max(10_000).default(500) }).strict(),
     result: z.array(CandidateViewSchema),
   },
   'labels.put': {
