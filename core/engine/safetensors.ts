@@ -49,10 +49,20 @@ export function writeSafetensors(file: string, tensors: Record<string, HostTenso
   renameSync(tmp, file);
 }
 
-export function readSafetensors(file: string): SafeTensors {
-  const bad = (why: string): never => {
-    throw new SafetensorsError(`${file}: ${why}`);
-  };
+export interface SafetensorsFile {
+  buf: Buffer;
+  /** The JSON header: tensor name (or __metadata__) -> its entry, not yet checked. */
+  header: Record<string, unknown>;
+  /** Where the data section starts in `buf`, and its length in bytes. */
+  dataStart: number;
+  dataLength: number;
+}
+
+/**
+ * Reads a safetensors file and its JSON header, checking only the framing (length, JSON object); `bad` throws the
+ * caller's error for a one-line message about the file, so each reader keeps its own error class.
+ */
+export function readSafetensorsFile(file: string, bad: (why: string) => never): SafetensorsFile {
   let buf: Buffer;
   try {
     buf = readFileSync(file);
@@ -70,12 +80,18 @@ export function readSafetensors(file: string): SafeTensors {
     bad(`the header is not valid JSON (${(err as Error).message})`);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) bad('the header is not a JSON object');
-  const dataStart = 8 + n;
-  const dataLength = buf.length - dataStart;
+  return { buf, header: header as Record<string, unknown>, dataStart: 8 + n, dataLength: buf.length - 8 - n };
+}
+
+export function readSafetensors(file: string): SafeTensors {
+  const bad = (why: string): never => {
+    throw new SafetensorsError(`${file}: ${why}`);
+  };
+  const { buf, header, dataStart, dataLength } = readSafetensorsFile(file, bad);
   const tensors: Record<string, HostTensor> = {};
   let metadata: Record<string, string> = {};
   let covered = 0;
-  for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
+  for (const [name, entry] of Object.entries(header)) {
     if (name === '__metadata__') {
       if (typeof entry !== 'object' || entry === null || Object.values(entry).some((v) => typeof v !== 'string')) {
         bad('__metadata__ must map names to strings');

@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HostTensor } from '../engine/protocol';
+import { readSafetensorsFile } from '../engine/safetensors';
 
 export class HfWeightsError extends Error {
   override readonly name = 'HfWeightsError';
@@ -67,27 +68,9 @@ export function readShard(file: string): ShardTensors {
   const bad = (why: string): never => {
     throw new HfWeightsError(`${file}: ${why}`);
   };
-  let buf: Buffer;
-  try {
-    buf = readFileSync(file);
-  } catch (err) {
-    return bad(`cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
-  if (buf.length < 8) bad(`truncated: ${buf.length} bytes, shorter than the 8-byte header length`);
-  const headerLength = buf.readBigUInt64LE(0);
-  if (headerLength > BigInt(buf.length - 8)) bad(`truncated: the header claims ${headerLength} bytes, the file has ${buf.length - 8} after the length`);
-  const n = Number(headerLength);
-  let header: unknown;
-  try {
-    header = JSON.parse(buf.subarray(8, 8 + n).toString('utf8'));
-  } catch (err) {
-    bad(`not a safetensors file: the header is not JSON (${(err as Error).message})`);
-  }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) bad('not a safetensors file: the header is not a JSON object');
-  const dataStart = 8 + n;
-  const dataLength = buf.length - dataStart;
+  const { buf, header, dataStart, dataLength } = readSafetensorsFile(file, bad);
   const out: ShardTensors = { tensors: {}, stored: {} };
-  for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
+  for (const [name, entry] of Object.entries(header)) {
     if (name === '__metadata__') continue;
     const e = (entry ?? {}) as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     const code = typeof e.dtype === 'string' ? e.dtype : '';
