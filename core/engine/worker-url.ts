@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { builtEntry, bundledEntry } from '../built-entry';
 
 /**
  * The folder holding worker.ts: this module's own when run from source, else the nearest core/engine above it
@@ -24,31 +25,13 @@ function sourceDir(start: string): string {
  * engine source file so an edit rebuilds it, and written by rename so parallel test processes never see half a file.
  */
 async function engineEntryUrl(name: string, source: string): Promise<URL> {
-  const built = new URL(`./${name}.js`, import.meta.url);
-  if (built.protocol === 'file:' && existsSync(fileURLToPath(built))) return built;
+  const built = builtEntry(name, import.meta.url);
+  if (built) return built;
   const here = sourceDir(dirname(fileURLToPath(import.meta.url)));
   const files = readdirSync(here).filter((f) => f.endsWith('.ts')).sort();
   const hash = createHash('sha256');
   for (const f of files) hash.update(f).update(readFileSync(join(here, f)));
-  const cacheDir = join(here, '..', '..', 'node_modules', '.cache', 'rewardranker');
-  const out = join(cacheDir, `${name}-${hash.digest('hex').slice(0, 16)}.mjs`);
-  if (!existsSync(out)) {
-    const esbuild = await import('esbuild');
-    const result = await esbuild.build({
-      entryPoints: [join(here, source)],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      external: ['onnxruntime-node', 'esbuild'],
-      write: false,
-    });
-    mkdirSync(cacheDir, { recursive: true });
-    const tmp = `${out}.${process.pid}.tmp`;
-    writeFileSync(tmp, result.outputFiles[0]!.contents);
-    renameSync(tmp, out);
-  }
-  return new URL(`file://${out}`);
+  return bundledEntry({ name, dir: here, source, key: hash.digest('hex').slice(0, 16), external: ['onnxruntime-node', 'esbuild'] });
 }
 
 /** The engine worker thread's code (worker.ts). */

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { builtEntry, bundledEntry } from '../built-entry';
 import type { QueryResult } from './read-only-query';
 import { StoreError } from './store-error';
 
@@ -11,31 +12,13 @@ import { StoreError } from './store-error';
  * (tests), bundled once with esbuild into node_modules/.cache keyed by the sources' hash and written by rename.
  */
 async function queryWorkerUrl(): Promise<URL> {
-  const built = new URL('./query-worker.js', import.meta.url);
-  if (built.protocol === 'file:' && existsSync(fileURLToPath(built))) return built;
+  const built = builtEntry('query-worker', import.meta.url);
+  if (built) return built;
   const here = dirname(fileURLToPath(import.meta.url));
   if (!existsSync(join(here, 'query-worker.ts'))) throw new Error(`the SQL worker is neither built beside ${here} nor found as query-worker.ts`);
   const sources = ['query-worker.ts', 'read-only-query.ts', 'store-error.ts'].map((f) => readFileSync(join(here, f)));
   const hash = createHash('sha256').update(Buffer.concat(sources)).digest('hex').slice(0, 16);
-  const cacheDir = join(here, '..', '..', 'node_modules', '.cache', 'rewardranker');
-  const out = join(cacheDir, `query-worker-${hash}.mjs`);
-  if (!existsSync(out)) {
-    const esbuild = await import('esbuild');
-    const result = await esbuild.build({
-      entryPoints: [join(here, 'query-worker.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      external: ['better-sqlite3'],
-      write: false,
-    });
-    mkdirSync(cacheDir, { recursive: true });
-    const tmp = `${out}.${process.pid}.tmp`;
-    writeFileSync(tmp, result.outputFiles[0]!.contents);
-    renameSync(tmp, out);
-  }
-  return new URL(`file://${out}`);
+  return bundledEntry({ name: 'query-worker', dir: here, source: 'query-worker.ts', key: hash, external: ['better-sqlite3'] });
 }
 
 export interface QueryOptions {
