@@ -5,23 +5,13 @@ import { afterAll, expect, test } from 'vitest';
 import { loadModel, saveModel } from '../../../core/models/checkpoint';
 import { transformerConfig } from '../../../core/models/transformer';
 import { initialWeights } from './model-fixture';
+import { oneLineError as oneLine } from '../../support/one-line-error';
 
 const dir = mkdtempSync(join(tmpdir(), 'model-ckpt-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const config = transformerConfig({ nLayer: 1, nHead: 2, nEmbd: 16, maxSeqLen: 16, vocabSize: 40 });
 const tensors = initialWeights(config, ['reward'], 1, 0.1);
-
-const oneLine = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (err) {
-    const msg = (err as Error).message;
-    expect(msg.split('\n')).toHaveLength(1);
-    return msg;
-  }
-  throw new Error('expected an error');
-};
 
 test('a model saves as safetensors + JSON config and loads back bit for bit', () => {
   saveModel(join(dir, 'rm'), { config, heads: ['reward'], tensors });

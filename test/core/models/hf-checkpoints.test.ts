@@ -9,12 +9,13 @@ import { loadModel, saveModel } from '../../../core/models/checkpoint';
 import { importHfModel } from '../../../core/models/hf-import';
 import { assertFits, estimateMemory } from '../../../core/models/memory-estimate';
 import { exportPeftAdapters } from '../../../core/models/peft-export';
-import { logitsProgram, uploadModel } from '../../../core/models/programs';
 import { problemPromptText } from '../../../core/models/prompting';
 import { type ChatMessage, renderChat, specialIds } from '../../../core/models/tokenizers';
 import { trainSft } from '../../../core/train/sft-trainer';
 import { chatTemplateFile, hfFixture } from './hf-fixture';
 import { useEngine, useTempDir } from '../../support/engine-fixture';
+import { logitsError } from '../../support/imported-logits';
+import { oneLineError as oneLine } from '../../support/one-line-error';
 
 const engine = useEngine();
 const scratch = useTempDir('hf-checkpoints-');
@@ -25,16 +26,7 @@ for (const [arch, dtype, sharded] of [['llama', 'BF16', true], ['qwen2', 'BF16',
     const imported = importHfModel(dir);
     expect(new Set(Object.values(imported.stored))).toEqual(new Set([dtype]));
     expect(imported.files).toHaveLength(sharded ? 2 : 1);
-    const model = await uploadModel(engine, imported.config, ['lm'], imported.tensors);
-    const out = await engine.run(logitsProgram(model), {
-      feeds: { ...model.feeds, idx: { dtype: 'int64', dims: [1, tokens.length], data: BigInt64Array.from(tokens, BigInt) } },
-      fetch: ['logits'],
-    });
-    const got = out.logits!.data as Float32Array;
-    const V = imported.config.vocabSize;
-    let worst = 0;
-    let scale = 0;
-    reference.forEach((row, t) => row.forEach((want, v) => ((worst = Math.max(worst, Math.abs(got[t * V + v]! - want))), (scale = Math.max(scale, Math.abs(want))))));
+    const { worst, scale } = await logitsError(engine, imported, tokens, reference);
     console.log(`${arch} ${dtype}: max |logit - PyTorch| = ${worst.toExponential(2)} (logits up to ${scale.toFixed(1)})`);
     // The reference computes in float64 from the same rounded weights: float32 accumulation is all that differs.
     expect(worst).toBeLessThan(1e-4 * Math.max(1, scale));
@@ -83,16 +75,6 @@ test('chat templates render as transformers renders them (jinja2, same variables
   expect(problemPromptText(qwen, 'completion', { prompt: 'def add(a, b):\n', language: 'python' })).toBe('def add(a, b):\n');
 });
 
-function oneLine(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    const msg = (err as Error).message;
-    expect(msg.split('\n')).toHaveLength(1);
-    return msg;
-  }
-  throw new Error('expected an error');
-}
 
 test('every bad checkpoint is refused in one line naming the file and the place', () => {
   const dir = join(scratch, 'broken');

@@ -3,13 +3,14 @@ import { mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { importHfModel } from '../../../core/models/hf-import';
-import { logitsProgram, uploadModel } from '../../../core/models/programs';
 import { specialIds, trainTokenizer } from '../../../core/models/tokenizers';
 import { promptTokens, sampleTokens, samplingConfigSchema } from '../../../core/models/sampling';
 import { makeProblem } from '../../../core/data/problem';
 import { trainSft } from '../../../core/train/sft-trainer';
 import { tinyTokenizer } from './model-fixture';
 import { useEngine, useTempDir } from '../../support/engine-fixture';
+import { logitsError } from '../../support/imported-logits';
+import { oneLineError as oneLine } from '../../support/one-line-error';
 
 const engine = useEngine();
 const root = useTempDir('hf-import-');
@@ -33,32 +34,14 @@ for (const [arch, sharded] of [['llama', false], ['qwen2', true]] as const) {
     const imported = importHfModel(dir);
     expect(imported.config.arch).toBe(arch);
     expect(imported.config.nKvHead).toBe(2);
-    const model = await uploadModel(engine, imported.config, ['lm'], imported.tensors);
-    const out = await engine.run(logitsProgram(model), {
-      feeds: { ...model.feeds, idx: { dtype: 'int64', dims: [1, tokens.length], data: BigInt64Array.from(tokens, BigInt) } },
-      fetch: ['logits'],
-    });
-    const got = out.logits!.data as Float32Array;
-    const V = imported.config.vocabSize;
-    let worst = 0;
-    reference.forEach((row, t) => row.forEach((want, v) => (worst = Math.max(worst, Math.abs(got[t * V + v]! - want)))));
-    console.log(`${arch}: max |logit - PyTorch| = ${worst.toExponential(2)} over ${reference.length} x ${V}`);
+    const { worst } = await logitsError(engine, imported, tokens, reference);
+    console.log(`${arch}: max |logit - PyTorch| = ${worst.toExponential(2)} over ${reference.length} x ${imported.config.vocabSize}`);
     expect(worst).toBeLessThan(1e-4);
   });
 }
 
 test('bad checkpoints are refused in one line naming the file and the problem', () => {
   const { dir } = checkpoint('llama', false, 'broken');
-  const oneLine = (fn: () => unknown): string => {
-    try {
-      fn();
-    } catch (err) {
-      const msg = (err as Error).message;
-      expect(msg.split('\n')).toHaveLength(1);
-      return msg;
-    }
-    throw new Error('expected an error');
-  };
   const config = join(dir, 'config.json');
   const original = readFileSync(config, 'utf8');
 
