@@ -1,32 +1,25 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { storeFile } from '../../../core/loop/pipeline';
-import { openStore } from '../../../core/store/open-store';
 import { bundleEntry } from '../../support/bundle-entry';
 import { writeDefaultSetCandidates } from '../../support/default-set-candidates';
+import { readRunStore, runLoopChild } from '../../support/loop-child';
 
 /** What the store holds after the run, minus times: the figures that must not depend on a crash. */
 function snapshot(workspace: string): unknown {
-  const db = openStore(storeFile(workspace));
-  try {
-    return {
-      iterations: db.prepare('SELECT idx, status FROM iterations ORDER BY idx').all(),
-      stages: db.prepare('SELECT i.idx, s.stage, s.status, s.output_json FROM stages s JOIN iterations i ON i.id = s.iteration_id ORDER BY i.idx, s.stage').all(),
-      candidates: db.prepare('SELECT iteration_id, problem_id, sample_idx, code FROM candidates ORDER BY id').all(),
-      executions: db
-        .prepare('SELECT c.iteration_id, c.sample_idx, c.problem_id, e.attempt, e.status FROM executions e JOIN candidates c ON c.id = e.candidate_id ORDER BY c.id, e.attempt')
-        .all(),
-      // Reasons without their wording: a Timeout's message carries its wall time, which no two runs share.
-      mined: (db.prepare('SELECT iteration_id, candidate_id, kind, detail_json FROM mined ORDER BY iteration_id, candidate_id, kind').all() as Array<{
-        detail_json: string;
-      }>).map(({ detail_json, ...row }) => ({ ...row, reasons: (JSON.parse(detail_json) as { reasons?: Array<{ kind: string }> }).reasons?.map((r) => r.kind) })),
-    };
-  } finally {
-    db.close();
-  }
+  return readRunStore(workspace, (db) => ({
+    iterations: db.prepare('SELECT idx, status FROM iterations ORDER BY idx').all(),
+    stages: db.prepare('SELECT i.idx, s.stage, s.status, s.output_json FROM stages s JOIN iterations i ON i.id = s.iteration_id ORDER BY i.idx, s.stage').all(),
+    candidates: db.prepare('SELECT iteration_id, problem_id, sample_idx, code FROM candidates ORDER BY id').all(),
+    executions: db
+      .prepare('SELECT c.iteration_id, c.sample_idx, c.problem_id, e.attempt, e.status FROM executions e JOIN candidates c ON c.id = e.candidate_id ORDER BY c.id, e.attempt')
+      .all(),
+    // Reasons without their wording: a Timeout's message carries its wall time, which no two runs share.
+    mined: (db.prepare('SELECT iteration_id, candidate_id, kind, detail_json FROM mined ORDER BY iteration_id, candidate_id, kind').all() as Array<{
+      detail_json: string;
+    }>).map(({ detail_json, ...row }) => ({ ...row, reasons: (JSON.parse(detail_json) as { reasons?: Array<{ kind: string }> }).reasons?.map((r) => r.kind) })),
+  }));
 }
 
 describe('the loop pipeline', () => {
@@ -38,12 +31,7 @@ describe('the loop pipeline', () => {
     candidates = writeDefaultSetCandidates();
   });
 
-  const run = (workspace: string, killAt?: string) =>
-    spawnSync(process.execPath, [child, workspace, candidates], {
-      encoding: 'utf8',
-      env: { ...process.env, ...(killAt ? { RR_KILL_AT: killAt } : {}) },
-      timeout: 240_000,
-    });
+  const run = (workspace: string, killAt?: string) => runLoopChild(child, workspace, candidates, { killAt, timeoutMs: 240_000 });
 
   it('runs its stages, stores verdicts, flags the near-limit timeouts, and resumes after kill -9 to the same result', () => {
     const straight = mkdtempSync(join(tmpdir(), 'rr-loop-a-'));

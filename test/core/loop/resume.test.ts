@@ -1,30 +1,20 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { storeFile } from '../../../core/loop/pipeline';
-import { openStore } from '../../../core/store/open-store';
 import { bundleEntry } from '../../support/bundle-entry';
 import { writeDefaultSetCandidates } from '../../support/default-set-candidates';
+import { readRunStore, runLoopChild, stageOutputs } from '../../support/loop-child';
 
 const tiny = { nLayer: 1, nEmbd: 32, nHead: 2, maxSeqLen: 160 };
 
 /** Metrics, scores and stage outputs: what must come out the same whether or not the run was killed. */
 function results(workspace: string): unknown {
-  const db = openStore(storeFile(workspace));
-  try {
-    return {
-      metrics: db.prepare('SELECT idx, status, metrics_json FROM iterations ORDER BY idx').all(),
-      scores: db.prepare('SELECT candidate_id, checkpoint_id, score FROM scores ORDER BY candidate_id, checkpoint_id').all(),
-      stages: (db.prepare('SELECT iteration_id, stage, output_json FROM stages ORDER BY iteration_id, stage').all() as Array<{ output_json: string }>).map(
-        // Throughput and durations are the machine's, not the run's.
-        (s) => ({ ...s, output_json: s.output_json.replace(/"(seconds|secondsPerRound|secondsPerStep|tokensPerSecond|pairsPerSecond)":[0-9.e+-]+/g, '"$1":0') }),
-      ),
-    };
-  } finally {
-    db.close();
-  }
+  return readRunStore(workspace, (db) => ({
+    metrics: db.prepare('SELECT idx, status, metrics_json FROM iterations ORDER BY idx').all(),
+    scores: db.prepare('SELECT candidate_id, checkpoint_id, score FROM scores ORDER BY candidate_id, checkpoint_id').all(),
+    stages: stageOutputs(db),
+  }));
 }
 
 describe('resuming the loop after kill -9', () => {
@@ -48,12 +38,7 @@ describe('resuming the loop after kill -9', () => {
     });
   });
 
-  const run = (workspace: string, killAt?: string) =>
-    spawnSync(process.execPath, [child, workspace, config], {
-      encoding: 'utf8',
-      env: { ...process.env, ...(killAt ? { RR_KILL_AT: killAt } : {}) },
-      timeout: 300_000,
-    });
+  const run = (workspace: string, killAt?: string) => runLoopChild(child, workspace, config, { killAt, timeoutMs: 300_000 });
 
   it('ends with the same metrics and scores as an uninterrupted run, whichever stage it died in', () => {
     const straight = mkdtempSync(join(tmpdir(), 'rr-resume-a-'));

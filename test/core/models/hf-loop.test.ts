@@ -1,28 +1,19 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportRun } from '../../../core/loop/run-export';
-import { storeFile } from '../../../core/loop/pipeline';
-import { openStore } from '../../../core/store/open-store';
 import { findRun } from '../../../core/store/runs';
 import { bundleEntry } from '../../support/bundle-entry';
 import { hfFixture } from './hf-fixture';
+import { readRunStore, runLoopChild, stageOutputs } from '../../support/loop-child';
 
 /** Metrics, scores and stage outputs: what must come out the same whether or not the run was killed. */
 function results(workspace: string): { metrics: Array<{ metrics_json: string | null }>; stages: Array<{ stage: string; output_json: string }> } {
-  const db = openStore(storeFile(workspace));
-  try {
-    return {
-      metrics: db.prepare('SELECT idx, status, metrics_json FROM iterations ORDER BY idx').all() as Array<{ metrics_json: string | null }>,
-      stages: (db.prepare('SELECT iteration_id, stage, output_json FROM stages ORDER BY iteration_id, stage').all() as Array<{ stage: string; output_json: string }>).map(
-        (s) => ({ ...s, output_json: s.output_json.replace(/"(seconds|tokensPerSecond|pairsPerSecond)":[0-9.e+-]+/g, '"$1":0') }),
-      ),
-    };
-  } finally {
-    db.close();
-  }
+  return readRunStore(workspace, (db) => ({
+    metrics: db.prepare('SELECT idx, status, metrics_json FROM iterations ORDER BY idx').all() as Array<{ metrics_json: string | null }>,
+    stages: stageOutputs(db),
+  }));
 }
 
 describe('the loop from a Hugging Face checkpoint', () => {
@@ -45,12 +36,7 @@ describe('the loop from a Hugging Face checkpoint', () => {
     });
   });
 
-  const run = (workspace: string, killAt?: string) =>
-    spawnSync(process.execPath, [child, workspace, config], {
-      encoding: 'utf8',
-      env: { ...process.env, ...(killAt ? { RR_KILL_AT: killAt } : {}) },
-      timeout: 300_000,
-    });
+  const run = (workspace: string, killAt?: string) => runLoopChild(child, workspace, config, { killAt, timeoutMs: 300_000 });
 
   it('runs SFT (LoRA), generate, execute, score, mine, train-reranker (LoRA), evaluate on MBPP problems, resumes after kill -9, exports PEFT adapters', () => {
     const straight = mkdtempSync(join(tmpdir(), 'rr-hf-loop-a-'));
@@ -65,15 +51,12 @@ describe('the loop from a Hugging Face checkpoint', () => {
     const generator = JSON.parse(readFileSync(join(runDir, 'generator.json'), 'utf8')) as { base?: { path: string; sha256: string } };
     expect(generator.base?.path).toBe(base);
     expect(generator.base?.sha256).toMatch(/^[0-9a-f]{64}$/);
-    const db = openStore(storeFile(straight));
-    try {
+    readRunStore(straight, (db) => {
       const summary = exportRun(db, findRun(db, 'default')!, join(straight, 'export'));
       expect(summary.reranker).not.toBeNull();
       expect(summary.adapters.map((d) => d.slice(straight.length))).toEqual(['/export/generator-adapters', '/export/reranker-adapters']);
       for (const d of summary.adapters) for (const f of ['adapter_config.json', 'adapter_model.safetensors']) expect(existsSync(join(d, f))).toBe(true);
-    } finally {
-      db.close();
-    }
+    });
 
     // Killed halfway through SFT, then started again: the same metrics and stage outputs.
     const crashed = mkdtempSync(join(tmpdir(), 'rr-hf-loop-b-'));
