@@ -16,7 +16,7 @@ async function queryWorkerUrl(): Promise<URL> {
   if (built) return built;
   const here = dirname(fileURLToPath(import.meta.url));
   if (!existsSync(join(here, 'query-worker.ts'))) throw new Error(`the SQL worker is neither built beside ${here} nor found as query-worker.ts`);
-  const sources = ['query-worker.ts', 'read-only-query.ts', 'store-error.ts'].map((f) => readFileSync(join(here, f)));
+  const sources = ['query-worker.ts', 'read-only-query.ts', 'store-error.ts', '../file-error.ts'].map((f) => readFileSync(join(here, f)));
   const hash = createHash('sha256').update(Buffer.concat(sources)).digest('hex').slice(0, 16);
   return bundledEntry({ name: 'query-worker', dir: here, source: 'query-worker.ts', key: hash, external: ['better-sqlite3'] });
 }

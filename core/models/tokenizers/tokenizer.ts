@@ -3,16 +3,11 @@ import { dirname, join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { specialTokens } from './tokenizer-json';
 import { errorMessage } from '../../error-message';
+import { FileError } from '../../file-error';
 
 /** A tokenizer file that cannot be used: the message names the file and what is wrong, in one line. */
-export class TokenizerFileError extends Error {
-  constructor(
-    readonly file: string,
-    what: string,
-  ) {
-    super(`${file}: ${what}`);
-    this.name = 'TokenizerFileError';
-  }
+export class TokenizerFileError extends FileError {
+  override readonly name = 'TokenizerFileError';
 }
 
 function oneLine(err: unknown): string {
