@@ -1,59 +1,45 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ApiClient } from '../../../core/api/client';
-import { Core } from '../../../core/host/core';
-import { writeSyntheticStore } from '../../bench/ui-store';
+import { describe, expect, it, vi } from 'vitest';
+import { useSyntheticCore } from '../../support/synthetic-core';
 
 /** What the notebook's views read, over the API, from a synthetic store of 2,400 candidates in two iterations. */
 describe('inspecting an iteration over the API', () => {
-  let core: Core;
-  let client: ApiClient;
-
-  beforeAll(() => {
-    const workspace = mkdtempSync(join(tmpdir(), 'rr-inspect-'));
-    writeSyntheticStore(workspace, { candidates: 2400, iterations: 2 });
-    core = new Core({ mode: 'web', workspace, electronVersion: null });
-    client = new ApiClient(core);
-  });
-  afterAll(() => core.loop.close());
+  const api = useSyntheticCore('rr-inspect-', { candidates: 2400, iterations: 2 });
 
   it('pages hard negatives by margin over the best passing candidate, with a total', async () => {
-    const first = await client.call('hardNegatives.page', { iteration: 1, limit: 8 });
+    const first = await api.client.call('hardNegatives.page', { iteration: 1, limit: 8 });
     expect(first.total).toBeGreaterThan(16);
     expect(first.rows).toHaveLength(8);
     const margins = first.rows.map((r) => r.margin!);
     expect(margins).toEqual([...margins].sort((a, b) => b - a));
     for (const r of first.rows) expect(r.margin).toBeCloseTo(r.score - r.bestPassingScore!, 9);
-    const second = await client.call('hardNegatives.page', { iteration: 1, limit: 8, offset: 8 });
+    const second = await api.client.call('hardNegatives.page', { iteration: 1, limit: 8, offset: 8 });
     expect(second.total).toBe(first.total);
     expect(second.rows[0]!.margin!).toBeLessThanOrEqual(margins[7]!);
     expect(new Set([...first.rows, ...second.rows].map((r) => r.candidateId)).size).toBe(16);
 
     // The margin agrees with the problem's ranked candidates: the best passing one's score.
-    const ranked = await client.call('candidates.byProblem', { iteration: 1, problemId: first.rows[0]!.problemId });
+    const ranked = await api.client.call('candidates.byProblem', { iteration: 1, problemId: first.rows[0]!.problemId });
     expect(ranked.find((c) => c.passed)!.score).toBeCloseTo(first.rows[0]!.bestPassingScore!, 9);
   });
 
   it('sorts hard negatives by score and filters them by language and task id', async () => {
-    const byScore = await client.call('hardNegatives.page', { iteration: 1, sort: 'score', order: 'asc', limit: 50 });
+    const byScore = await api.client.call('hardNegatives.page', { iteration: 1, sort: 'score', order: 'asc', limit: 50 });
     const scores = byScore.rows.map((r) => r.score);
     expect(scores).toEqual([...scores].sort((a, b) => a - b));
-    const go = await client.call('hardNegatives.page', { iteration: 1, language: 'go', limit: 1000 });
+    const go = await api.client.call('hardNegatives.page', { iteration: 1, language: 'go', limit: 1000 });
     expect(go.total).toBeGreaterThan(0);
     expect(go.total).toBeLessThan(byScore.total);
     expect(go.rows.every((r) => r.language === 'go')).toBe(true);
     const one = go.rows[0]!.taskId;
-    const searched = await client.call('hardNegatives.page', { iteration: 1, search: one.slice(-6), limit: 1000 });
+    const searched = await api.client.call('hardNegatives.page', { iteration: 1, search: one.slice(-6), limit: 1000 });
     expect(searched.rows.length).toBeGreaterThan(0);
     expect(searched.rows.every((r) => r.taskId.includes(one.slice(-6)))).toBe(true);
-    expect(await client.call('hardNegatives.page', { iteration: 1, search: '%', limit: 5 })).toEqual({ total: 0, rows: [] });
+    expect(await api.client.call('hardNegatives.page', { iteration: 1, search: '%', limit: 5 })).toEqual({ total: 0, rows: [] });
   });
 
   it('opens a hard negative beside its problem\'s best passing candidate', async () => {
-    const [row] = (await client.call('hardNegatives.page', { iteration: 1, limit: 1 })).rows;
-    const detail = await client.call('hardNegatives.detail', { iteration: 1, candidateId: row!.candidateId });
+    const [row] = (await api.client.call('hardNegatives.page', { iteration: 1, limit: 1 })).rows;
+    const detail = await api.client.call('hardNegatives.detail', { iteration: 1, candidateId: row!.candidateId });
     expect(detail.prompt).toContain('def solve_');
     expect(detail.negative).toMatchObject({ candidateId: row!.candidateId, passed: false, hardNegative: true, testsTotal: 4 });
     expect(detail.negative.stderr).toMatch(/AssertionError/);
@@ -62,75 +48,75 @@ describe('inspecting an iteration over the API', () => {
   });
 
   it('lists problems with one statement however many there are', async () => {
-    const db = core.loop.store()!;
+    const db = api.core.loop.store()!;
     const prepare = vi.spyOn(db, 'prepare');
-    const small = await client.call('problems.page', { iteration: 1, limit: 5 });
+    const small = await api.client.call('problems.page', { iteration: 1, limit: 5 });
     const few = prepare.mock.calls.length;
     prepare.mockClear();
-    const all = await client.call('problems.page', { iteration: 1, limit: 1000 });
+    const all = await api.client.call('problems.page', { iteration: 1, limit: 1000 });
     expect(prepare.mock.calls.length).toBe(few);
     prepare.mockClear();
-    const list = await client.call('problems.list', { iteration: 1 });
+    const list = await api.client.call('problems.list', { iteration: 1 });
     expect(prepare.mock.calls.length).toBeLessThanOrEqual(few);
     prepare.mockRestore();
     expect(small.rows).toHaveLength(5);
     expect(all.total).toBe(150);
     expect(all.rows).toHaveLength(150);
     expect(list).toHaveLength(150);
-    const heldout = await client.call('problems.page', { iteration: 1, split: 'heldout', language: 'python', limit: 1000 });
+    const heldout = await api.client.call('problems.page', { iteration: 1, split: 'heldout', language: 'python', limit: 1000 });
     expect(heldout.rows.every((p) => p.split === 'heldout' && p.language === 'python')).toBe(true);
     const p = all.rows.find((r) => r.split === 'heldout')!;
-    const ranked = await client.call('candidates.byProblem', { iteration: 1, problemId: p.problemId });
+    const ranked = await api.client.call('candidates.byProblem', { iteration: 1, problemId: p.problemId });
     expect(p).toMatchObject({ candidates: 8, passing: ranked.filter((c) => c.passed).length, pickPasses: ranked[0]!.passed, topScore: ranked[0]!.score });
   });
 
   it('bins histograms of two iterations on one set of edges, as the loop bins its own', async () => {
-    const { metrics } = await client.call('iterations.metrics', { iteration: 1 });
-    const own = await client.call('metrics.histogram', { iterations: [1] });
+    const { metrics } = await api.client.call('iterations.metrics', { iteration: 1 });
+    const own = await api.client.call('metrics.histogram', { iterations: [1] });
     expect(own.edges).toEqual(metrics!.histogram.edges);
     expect(own.series[0]).toEqual({ iteration: 1, passing: metrics!.histogram.passing, failing: metrics!.histogram.failing });
-    const both = await client.call('metrics.histogram', { iterations: [0, 1], bins: 40 });
+    const both = await api.client.call('metrics.histogram', { iterations: [0, 1], bins: 40 });
     expect(both.edges).toHaveLength(41);
     const total = (s: { passing: number[]; failing: number[] }): number => [...s.passing, ...s.failing].reduce((a, b) => a + b, 0);
     expect(both.series.map(total)).toEqual([240, 240]);
   });
 
   it('draws the ROC curve in at most maxPoints points, its area the iteration\'s AUC', async () => {
-    const { metrics, delta } = await client.call('iterations.metrics', { iteration: 1 });
-    const roc = await client.call('metrics.roc', { iteration: 1, maxPoints: 50 });
+    const { metrics, delta } = await api.client.call('iterations.metrics', { iteration: 1 });
+    const roc = await api.client.call('metrics.roc', { iteration: 1, maxPoints: 50 });
     expect(roc.points.length).toBeLessThanOrEqual(50);
     expect(roc.points[0]).toMatchObject({ fpr: 0, tpr: 0 });
     expect(roc.points.at(-1)).toMatchObject({ fpr: 1, tpr: 1 });
     expect(roc.positives + roc.negatives).toBe(240);
-    const full = await client.call('metrics.roc', { iteration: 1, maxPoints: 2000 });
+    const full = await api.client.call('metrics.roc', { iteration: 1, maxPoints: 2000 });
     expect(full.auc!).toBeCloseTo(metrics!.reranker_auc!, 9);
-    const series = await client.call('metrics.series', {});
+    const series = await api.client.call('metrics.series', {});
     expect(series.map((s) => s.iteration)).toEqual([0, 1]);
     expect(delta!.rerank_pass1).toBeCloseTo(series[1]!.rerank_pass1! - series[0]!.rerank_pass1!, 9);
   });
 
   it('undoes a label by appending the one before it, never deleting, and counts the queue', async () => {
-    const disputed = await client.call('mined.list', { iteration: 1, kind: 'disputed' });
-    const progress = await client.call('labels.progress', { iteration: 1 });
+    const disputed = await api.client.call('mined.list', { iteration: 1, kind: 'disputed' });
+    const progress = await api.client.call('labels.progress', { iteration: 1 });
     expect(progress).toEqual({ labelled: 0, total: disputed.length });
     const id = disputed[0]!.candidateId;
-    await client.call('labels.put', { candidateId: id, verdict: 'pass' });
-    await client.call('labels.put', { candidateId: id, verdict: 'fail' });
-    expect(await client.call('labels.progress', { iteration: 1 })).toEqual({ labelled: 1, total: disputed.length });
-    expect(await client.call('labels.undo', { candidateId: id })).toMatchObject({ current: 'pass', label: { verdict: 'pass' } });
-    let view = (await client.call('mined.list', { iteration: 1, kind: 'disputed' })).find((c) => c.candidateId === id)!;
+    await api.client.call('labels.put', { candidateId: id, verdict: 'pass' });
+    await api.client.call('labels.put', { candidateId: id, verdict: 'fail' });
+    expect(await api.client.call('labels.progress', { iteration: 1 })).toEqual({ labelled: 1, total: disputed.length });
+    expect(await api.client.call('labels.undo', { candidateId: id })).toMatchObject({ current: 'pass', label: { verdict: 'pass' } });
+    let view = (await api.client.call('mined.list', { iteration: 1, kind: 'disputed' })).find((c) => c.candidateId === id)!;
     expect(view).toMatchObject({ label: 'pass', passed: true, verdictSource: 'label' });
-    expect(await client.call('labels.undo', { candidateId: id })).toMatchObject({ current: null, label: { verdict: 'unsure' } });
-    view = (await client.call('mined.list', { iteration: 1, kind: 'disputed' })).find((c) => c.candidateId === id)!;
+    expect(await api.client.call('labels.undo', { candidateId: id })).toMatchObject({ current: null, label: { verdict: 'unsure' } });
+    view = (await api.client.call('mined.list', { iteration: 1, kind: 'disputed' })).find((c) => c.candidateId === id)!;
     expect(view).toMatchObject({ label: null, verdictSource: 'execution' });
-    await expect(client.call('labels.undo', { candidateId: id })).rejects.toThrow(/has no label to undo/);
-    const history = await client.call('labels.list', { candidateId: id });
+    await expect(api.client.call('labels.undo', { candidateId: id })).rejects.toThrow(/has no label to undo/);
+    const history = await api.client.call('labels.list', { candidateId: id });
     expect(history.map((l) => [l.verdict, l.note])).toEqual([
       ['pass', ''],
       ['fail', ''],
       ['pass', `undo of label ${history[1]!.id}`],
       ['unsure', `undo of label ${history[0]!.id}`],
     ]);
-    expect(await client.call('labels.progress', { iteration: 1 })).toEqual({ labelled: 0, total: disputed.length });
+    expect(await api.client.call('labels.progress', { iteration: 1 })).toEqual({ labelled: 0, total: disputed.length });
   });
 });
