@@ -11,8 +11,9 @@ export function registerUiStoreBench(bench: Command): Command {
     .option('--candidates <n>', 'candidates in all', (v) => Number.parseInt(v, 10), 100_000)
     .option('--rounds <n>', 'calls per figure (medians)', (v) => Number.parseInt(v, 10), 7)
     .option('--create-only', 'only write the store (for the UI benchmark in Chromium)')
+    .option('--reuse', 'time the store already in the workspace instead of writing a new one')
     .option('--json', 'print the figures as one JSON object')
-    .action(async (opts: { workspace: string; candidates: number; rounds: number; createOnly?: boolean; json?: boolean }) => {
+    .action(async (opts: { workspace: string; candidates: number; rounds: number; createOnly?: boolean; reuse?: boolean; json?: boolean }) => {
       const log = (line: string): void => void process.stderr.write(`${line}\n`);
       const workspace = resolve(opts.workspace);
       if (opts.createOnly) {
@@ -20,7 +21,7 @@ export function registerUiStoreBench(bench: Command): Command {
         console.log(`${file}: ${candidates} candidates`);
         return;
       }
-      const result = await benchUiStore({ workspace, candidates: opts.candidates, rounds: opts.rounds, log });
+      const result = await benchUiStore({ workspace, candidates: opts.candidates, rounds: opts.rounds, reuse: opts.reuse ?? false, log });
       if (opts.json) console.log(JSON.stringify(result, null, 2));
       else for (const [k, v] of Object.entries(result)) console.log(`${k}: ${Number.isInteger(v) ? v : v.toFixed(1)}`);
     });

@@ -149,16 +149,19 @@ export function problemPage(
                 c.id AS candidateId
          FROM candidates c JOIN problems p ON p.id = c.problem_id ${scoreJoins} ${executionJoin}
          WHERE ${where}
+       ),
+       mined_counts AS (
+         SELECT c.problem_id AS problemId, sum(m.kind = 'hard-negative') AS hardNegatives, sum(m.kind = 'disputed') AS disputed
+         FROM mined m JOIN candidates c ON c.id = m.candidate_id
+         WHERE m.iteration_id = @iteration GROUP BY c.problem_id
        )
        SELECT r.problemId AS problemId, p.task_id AS taskId, p.language AS language, p.split AS split,
               count(*) AS candidates, COALESCE(sum(r.passed), 0) AS passing,
               max(CASE WHEN r.rank = 1 AND r.score IS NOT NULL THEN r.passed END) AS pickPasses,
               max(r.score) AS topScore,
-              (SELECT count(*) FROM mined m JOIN candidates c2 ON c2.id = m.candidate_id
-                 WHERE m.iteration_id = @iteration AND m.kind = 'hard-negative' AND c2.problem_id = r.problemId) AS hardNegatives,
-              (SELECT count(*) FROM mined m JOIN candidates c2 ON c2.id = m.candidate_id
-                 WHERE m.iteration_id = @iteration AND m.kind = 'disputed' AND c2.problem_id = r.problemId) AS disputed
+              COALESCE(mc.hardNegatives, 0) AS hardNegatives, COALESCE(mc.disputed, 0) AS disputed
        FROM ranked r JOIN problems p ON p.id = r.problemId
+       LEFT JOIN mined_counts mc ON mc.problemId = r.problemId
        GROUP BY r.problemId
        ORDER BY ${order}
        LIMIT @limit OFFSET @offset`,

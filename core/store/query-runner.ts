@@ -78,7 +78,11 @@ export class QueryRunner {
           clearTimeout(timer);
           reject(new StoreError(this.file, `SQL worker failed: ${err.message}`));
         });
-        worker.once('exit', () => clearTimeout(timer));
+        // Settling twice is harmless: a worker that exits without answering (out of memory) must not leave the call hanging.
+        worker.once('exit', (code) => {
+          clearTimeout(timer);
+          reject(new StoreError(this.file, `SQL worker stopped without an answer (exit code ${code})`));
+        });
       });
     } finally {
       this.running.delete(id);

@@ -53,9 +53,9 @@ async function baselineEvidence(
 
   const unscored = heldout.filter((c) => c.logprobs === null || c.logprobs.length === 0);
   const logProbs = new Map<number, { mean: number; sum: number }>();
+  // Candidates from a file with a reranker from scratch have no generator to ask: those baselines stay empty.
   const generatorCheckpoint = latestCheckpoint(ctx.db, ctx.run.id, 'generator');
-  // A run whose candidates come from a file has no generator: its log-prob baselines stay empty.
-  if (unscored.length > 0 && generatorCheckpoint) {
+  if (unscored.length > 0 && generatorCheckpoint !== null) {
     const generator = loadModel(generatorCheckpoint.path);
     const tokenizer = TextTokenizer.load(latestCheckpoint(ctx.db, ctx.run.id, 'tokenizer')!.path);
     const engine = await ctx.engine();
