@@ -1,5 +1,6 @@
 import { isMethodName, methods, type MethodName, type MethodResult, type ParsedParams } from './contract';
 import type { Outcome } from './wire';
+import { errorMessage } from '../error-message';
 
 export type Handlers = {
   [M in MethodName]: (params: ParsedParams<M>) => Promise<MethodResult<M>> | MethodResult<M>;
@@ -25,7 +26,7 @@ export function createDispatcher(handlers: Handlers): (method: string, params: u
       const handler = handlers[method] as (p: unknown) => unknown;
       return { ok: true, value: await handler(parsed.data) };
     } catch (err) {
-      return { ok: false, error: { code: 'failed', message: err instanceof Error ? err.message : String(err) } };
+      return { ok: false, error: { code: 'failed', message: errorMessage(err) } };
     }
   };
 }

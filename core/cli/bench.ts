@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
-import { benchEngine } from '../../test/bench/engine';
+import { type BenchSize, benchEngine, benchSizes } from '../../test/bench/engine';
+import { engineWith } from '../engine/engine-config';
 import { registerHfBench } from './bench-hf';
 import { registerModelsBench } from './bench-models';
+import { registerRerankBench } from './bench-rerank';
+import { registerRlBench } from './bench-rl';
 import { registerSandboxBench } from './bench-sandbox';
 import { registerUiBench } from './bench-ui';
 import { registerUiStoreBench } from './bench-ui-store';
@@ -14,12 +17,18 @@ export function registerBench(program: Command): Command {
   const bench = program.command('bench').description('run a benchmark and print medians and ratios against its baseline');
   bench
     .command('engine')
-    .description('training engine: 1024^3 MatMul GFLOP/s vs FMA peak, GPT AdamW step and KV-cache decoding vs PyTorch (2 threads)')
+    .description('training engine on a provider: resident MatMul GFLOP/s, GPT AdamW step (single and K per run), KV-cache decoding at batch 1/8/64; PyTorch beside cpu/small')
     .option('--json', 'print the figures as one JSON object')
     .option('--rounds <n>', 'interleaved rounds per figure (medians)', (v) => Number.parseInt(v, 10), 7)
-    .action(async (opts: { json?: boolean; rounds: number }) => {
+    .option('--provider <name>', 'execution provider: cpu, webgpu, cuda (checked in a child process first)', 'cpu')
+    .option('--size <size>', 'small (V512 d256 L4, B8 T128) or medium (V8192 d768 L12, B16 T512)', 'small')
+    .option('--threads <n>', 'onnxruntime intra-op threads', (v) => Number.parseInt(v, 10), 2)
+    .option('--k <n>', 'optimizer steps per run for the K-step figure', (v) => Number.parseInt(v, 10), 4)
+    .action(async (opts: { json?: boolean; rounds: number; provider: string; size: string; threads: number; k: number }) => {
       const log = (line: string): void => void process.stderr.write(`${line}\n`);
-      const result = await benchEngine({ rounds: opts.rounds, log });
+      if (!(opts.size in benchSizes)) throw new Error(`bench engine --size: '${opts.size}' is not small or medium`);
+      const provider = engineWith({ provider: 'cpu', threads: opts.threads }, opts.provider).provider;
+      const result = await benchEngine({ rounds: opts.rounds, log, provider, size: opts.size as BenchSize, threads: opts.threads, k: opts.k });
       if (result.torch_missing_reason) log(`PyTorch figures are null: ${result.torch_missing_reason}`);
       if (opts.json) console.log(JSON.stringify(result, null, 2));
       else for (const [k, v] of Object.entries(result)) if (typeof v !== 'object' || v === null) console.log(`${k}: ${v}`);
@@ -28,6 +37,8 @@ export function registerBench(program: Command): Command {
   registerModelsBench(bench);
   registerUiStoreBench(bench);
   registerUiBench(bench);
+  registerRerankBench(bench);
+  registerRlBench(bench);
   registerHfBench(bench);
   return bench;
 }

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
+import { builtInSets } from '../data/built-in-sets';
 import { DEFAULT_SEED, generateDefaultSet } from '../data/default-set';
 
 function parseSeed(value: string): number {
@@ -13,7 +14,20 @@ function parseSeed(value: string): number {
 
 /** `rewardranker data ...`: problem-set tools. */
 export function registerData(program: Command): void {
-  const data = program.command('data').description('problem sets: generate the embedded default set');
+  const data = program.command('data').description('problem sets: list the built-in ones, generate the embedded default set');
+  data
+    .command('sets')
+    .description('list the built-in public problem sets (a run config names one as "problems": {"set": ...})')
+    .option('--json', 'one JSON object per set')
+    .action((opts: { json?: boolean }) => {
+      for (const set of builtInSets()) {
+        if (opts.json) console.log(JSON.stringify(set));
+        else {
+          const use = set.evaluationOnly ? ', evaluation only' : '';
+          console.log(`${set.name.padEnd(24)} ${set.language.padEnd(11)} ${String(set.problems).padStart(4)} problems  ${set.license}${use}`);
+        }
+      }
+    });
   data
     .command('default-set')
     .description('generate the embedded default problem set (problems.jsonl and manifest.json)')

@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
-import { candidateProgram, loadCandidates, loadProblems, type Problem } from '../data/index';
+import { existsSync } from 'node:fs';
+import { builtInSet, builtInSetNames, candidateProgram, loadCandidates, loadProblems, type Problem } from '../data/index';
 import { unavailableMessage } from '../sandbox/availability';
 import { selfCheck, type SelfCheckReport } from '../sandbox/self-check';
 import { SandboxRunner, type RunRequest } from '../sandbox/runner';
@@ -30,7 +31,9 @@ export async function exec(options: ExecOptions): Promise<number> {
   if (options.selfCheck) return await runSelfCheck(options);
   const missing = (['problems', 'candidates', 'out'] as const).filter((k) => !options[k]);
   if (missing.length > 0) throw new Error(`exec needs ${missing.map((k) => `--${k}`).join(', ')} (or --self-check)`);
-  const problemsFile = options.problems!;
+  // A built-in set's name stands for its file (a file of that name, if there is one, wins).
+  const named = !existsSync(options.problems!) && builtInSetNames.includes(options.problems!);
+  const problemsFile = named ? builtInSet(options.problems!).path : options.problems!;
   const candidatesFile = options.candidates!;
   const problems = new Map<string, Problem>(loadProblems(problemsFile).map((p) => [p.task_id, p]));
   const candidates = loadCandidates(candidatesFile);
@@ -152,7 +155,7 @@ export function registerExec(program: Command): Command {
   return program
     .command('exec')
     .description('run candidates against their problems\' tests in the sandbox: one JSON line per candidate, a summary per status')
-    .option('--problems <file>', 'problems: HumanEval, MBPP, HumanEval-X, MultiPL-E or normalized JSONL')
+    .option('--problems <file>', 'problems: a HumanEval, MBPP, HumanEval-X, MultiPL-E or normalized JSONL file, or a built-in set\'s name (rewardranker data sets)')
     .option('--candidates <file>', 'candidates JSONL: task_id and one of completion, program or solution (EvalPlus) per line; other keys are carried into the results')
     .option('--out <file>', 'where to write one JSON result per candidate')
     .option('--jobs <n>', 'programs run at once', positive('--jobs', true), 2)

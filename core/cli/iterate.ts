@@ -4,6 +4,7 @@ import { InvalidArgumentError } from 'commander';
 import { appRoot } from '../app-root';
 import { iterate, storeFile } from '../loop/pipeline';
 import { formatProgress } from '../loop/progress';
+import { engineWith } from '../engine/engine-config';
 import { loadRunConfig } from '../loop/run-config';
 import { iterationStages } from '../loop/stages/index';
 import { formatStatus, runStatus } from '../loop/status';
@@ -34,10 +35,12 @@ export function registerLoop(program: Command): void {
     .option('--config <file>', 'run config (JSON with comments); default: the embedded default')
     .option('--iterations <n>', 'iterations to reach (overrides the config)', positiveInt)
     .option('--run <name>', 'the run to start or resume', 'default')
-    .action(async (opts: { workspace: string; config?: string; iterations?: number; run: string }) => {
+    .option('--provider <name>', "execution provider (overrides the config's engine.provider): cpu, webgpu, cuda, dml, coreml")
+    .action(async (opts: { workspace: string; config?: string; iterations?: number; run: string; provider?: string }) => {
       const workspace = resolve(opts.workspace);
       const loaded = loadRunConfig(opts.config ? resolve(opts.config) : null);
-      const config = opts.iterations ? { ...loaded, iterations: opts.iterations } : loaded;
+      const engine = opts.provider ? engineWith(loaded.engine, opts.provider) : loaded.engine;
+      const config = { ...loaded, engine, ...(opts.iterations ? { iterations: opts.iterations } : {}) };
       const started = performance.now();
       const controller = new AbortController();
       process.once('SIGINT', () => {

@@ -10,6 +10,7 @@ import { registerScore } from './score';
 import { registerLoop } from './iterate';
 import { registerRunExport } from './run-export';
 import { serve } from './serve';
+import { errorMessage } from '../error-message';
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -44,6 +45,6 @@ registerConfig(program);
 registerRunExport(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
-  console.error(`rewardranker: ${err instanceof Error ? err.message : String(err)}`);
+  console.error(`rewardranker: ${errorMessage(err)}`);
   process.exit(1);
 });

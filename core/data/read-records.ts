@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
+import { errorMessage } from '../error-message';
 
 /** A bad input, reported on one line that names the file and the place. */
 export class DataFileError extends Error {
@@ -26,14 +27,14 @@ export function readRecords(file: string): SourcedRecord[] {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new DataFileError(file, 'open', err instanceof Error ? err.message : String(err));
+    throw new DataFileError(file, 'open', errorMessage(err));
   }
   if (text.trimStart().startsWith('[')) {
     let items: unknown;
     try {
       items = JSON.parse(text);
     } catch (err) {
-      throw new DataFileError(file, 'json', `not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+      throw new DataFileError(file, 'json', `not valid JSON (${errorMessage(err)})`);
     }
     if (!Array.isArray(items)) throw new DataFileError(file, 'json', 'expected an array of records');
     return items.map((value: unknown, i) => ({ value, place: `item ${i + 1}` }));
@@ -46,7 +47,7 @@ export function readRecords(file: string): SourcedRecord[] {
     try {
       records.push({ value: JSON.parse(line), place: `line ${i + 1}` });
     } catch (err) {
-      throw new DataFileError(file, `line ${i + 1}`, `not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+      throw new DataFileError(file, `line ${i + 1}`, `not valid JSON (${errorMessage(err)})`);
     }
   }
   return records;

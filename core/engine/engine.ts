@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Program } from './emit';
-import type { DecodePlan, DecodeResult, Feed, HostTensor, ProviderName, Reply, Request } from './protocol';
+import type { Feed, HostTensor, ProviderName, Reply, Request } from './protocol';
 import { verifyProviderOnce } from './provider-check';
 import { checkProvider, providerNeeds } from './providers';
 import { engineWorkerUrl } from './worker-url';
@@ -149,13 +149,6 @@ export class Engine {
 
   async drop(names: string[]): Promise<void> {
     await this.call({ kind: 'drop', names });
-  }
-
-  /** Runs a decoding loop inside the worker (see DecodePlan). */
-  async decode(program: Program, plan: DecodePlan): Promise<DecodeResult> {
-    await this.load(program);
-    const reply = await this.call({ kind: 'decode', key: program.key, plan });
-    return reply.decoded ?? { tokens: [] };
   }
 
   async close(): Promise<void> {

@@ -10,6 +10,7 @@ import { matmul, mul, sub, add } from './ops';
 import type { HostTensor, ProviderName } from './protocol';
 import { Rng } from './rng';
 import { Trainer } from './trainer';
+import { errorMessage } from '../error-message';
 
 export interface CheckChildResult {
   ok: boolean;
@@ -49,7 +50,7 @@ async function check(provider: ProviderName): Promise<CheckChildResult> {
   try {
     got = await losses(provider);
   } catch (err) {
-    return { ok: false, detail: (err instanceof Error ? err.message : String(err)).split('\n')[0]! };
+    return { ok: false, detail: errorMessage(err).split('\n')[0]! };
   }
   const cpu = await losses('cpu');
   const worst = Math.max(...got.map((l, i) => Math.abs(l - cpu[i]!) / Math.max(1e-6, Math.abs(cpu[i]!))));

@@ -6,7 +6,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import { sessionOptions } from './session-options';
-import type { DecodePlan, DecodeResult, Feed, HostTensor, Reply, RequestMessage, WorkerConfig } from './protocol';
+import type { Feed, HostTensor, Reply, RequestMessage, WorkerConfig } from './protocol';
+import { errorMessage } from '../error-message';
 
 const config = workerData as WorkerConfig;
 const sessions = new Map<string, ort.InferenceSession>();
@@ -45,61 +46,6 @@ async function runOnce(
   outputs: readonly string[],
 ): Promise<ort.InferenceSession.ReturnType> {
   return s.run(feeds, outputs);
-}
-
-async function decode(key: string, plan: DecodePlan): Promise<DecodeResult> {
-  const s = session(key);
-  const fixed: Record<string, ort.Tensor> = {};
-  for (const [name, f] of Object.entries(plan.feeds)) fixed[name] = feedOf(name, f);
-  // One buffer per cache with room for every step; the first P rows are the cache of P positions.
-  const caches = plan.cache.map((c) => {
-    const start = feedOf(c.input, { resident: c.resident });
-    const rowDims = start.dims.slice(1);
-    const row = rowDims.reduce((a, b) => a * b, 1);
-    const buf = new Float32Array((start.dims[0]! + plan.steps) * row);
-    buf.set(start.data as Float32Array);
-    return { ...c, buf, row, rowDims, length: start.dims[0]! };
-  });
-  const tokens = BigInt64Array.from(plan.firstTokens, BigInt);
-  const positions = new BigInt64Array(plan.batch).fill(BigInt(plan.firstPosition));
-  const out: number[][] = Array.from({ length: plan.batch }, () => []);
-  const allLogits: Float32Array[] = [];
-  const wanted = [plan.logitsOutput, ...caches.map((c) => c.output)];
-  for (let step = 0; step < plan.steps; step++) {
-    const feeds: Record<string, ort.Tensor> = {
-      ...fixed,
-      [plan.tokenInput]: new ort.Tensor('int64', tokens, [plan.batch, 1]),
-      [plan.positionInput]: new ort.Tensor('int64', positions, [plan.batch, 1]),
-    };
-    for (const c of caches) feeds[c.input] = new ort.Tensor('float32', c.buf.subarray(0, c.length * c.row), [c.length, ...c.rowDims]);
-    const result = await runOnce(s, feeds, wanted);
-    for (const c of caches) {
-      const added = toHost(result[c.output]!).data as Float32Array;
-      c.buf.set(added, c.length * c.row);
-      c.length += added.length / c.row;
-    }
-    const logits = toHost(result[plan.logitsOutput]!).data as Float32Array;
-    if (plan.returnLogits) allLogits.push(logits);
-    const vocab = logits.length / plan.batch;
-    for (let b = 0; b < plan.batch; b++) {
-      let best = 0;
-      for (let v = 1; v < vocab; v++) if (logits[b * vocab + v]! > logits[b * vocab + best]!) best = v;
-      out[b]!.push(best);
-      tokens[b] = BigInt(plan.forced && step + 1 < plan.steps ? plan.forced[b]![step]! : best);
-      positions[b]! += 1n;
-    }
-  }
-  for (const c of caches) {
-    resident.set(c.resident, new ort.Tensor('float32', c.buf.subarray(0, c.length * c.row), [c.length, ...c.rowDims]));
-  }
-  if (!plan.returnLogits) return { tokens: out };
-  const logits = new Float32Array(allLogits.reduce((n, l) => n + l.length, 0));
-  let at = 0;
-  for (const l of allLogits) {
-    logits.set(l, at);
-    at += l.length;
-  }
-  return { tokens: out, logits };
 }
 
 async function handle(msg: RequestMessage): Promise<Reply> {
@@ -141,8 +87,6 @@ async function handle(msg: RequestMessage): Promise<Reply> {
       for (const name of msg.fetch) tensors[name] = toHost(result[name]!);
       return { id: msg.id, ok: true, tensors };
     }
-    case 'decode':
-      return { id: msg.id, ok: true, decoded: await decode(msg.key, msg.plan) };
   }
 }
 
@@ -154,7 +98,7 @@ parentPort!.on('message', (msg: RequestMessage) => {
     try {
       reply = await handle(msg);
     } catch (err) {
-      reply = { id: msg.id, ok: false, error: err instanceof Error ? err.message : String(err) };
+      reply = { id: msg.id, ok: false, error: errorMessage(err) };
     }
     parentPort!.postMessage(reply);
   });

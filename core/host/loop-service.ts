@@ -14,6 +14,7 @@ import { openStore, type Db } from '../store/open-store';
 import { findRun, listIterations, type IterationRow } from '../store/runs';
 import { hasCandidate, listRuns } from '../store/views';
 import { metricPoint } from './inspect-service';
+import { errorMessage } from '../error-message';
 
 type Params<M extends keyof typeof loopMethods> = z.output<(typeof loopMethods)[M]['params']>;
 type Result<M extends keyof typeof loopMethods> = z.output<(typeof loopMethods)[M]['result']>;
@@ -161,7 +162,7 @@ export class LoopService {
         this.events.summary({ run, iteration: null, state: 'done', error: null, durationS: (performance.now() - started) / 1000, metrics: null });
       },
       (err: unknown) => {
-        this.lastError = err instanceof Error ? err.message : String(err);
+        this.lastError = errorMessage(err);
         const state = controller.signal.aborted ? 'cancelled' : 'failed';
         this.events.log(controller.signal.aborted ? 'warn' : 'error', `loop stopped: ${this.lastError}`);
         this.events.summary({ run, iteration: null, state, error: this.lastError, durationS: (performance.now() - started) / 1000, metrics: null });

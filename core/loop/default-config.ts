@@ -7,6 +7,7 @@
  */
 import { samplingConfigSchema } from '../models/sampling';
 import { transformerConfig } from '../models/transformer';
+import { ppoConfigSchema } from '../train/ppo-config';
 import { rewardConfigSchema } from '../train/reward-config';
 import { sftConfigSchema } from '../train/sft-config';
 
@@ -21,12 +22,15 @@ export const defaultModels = {
   generator: transformerConfig(backbone),
   /**
    * The same shape, so it starts from the generator's weights (rewardConfig.init 'generator'); its score adds the
-   * mean token log-prob under its own LM head (measured: the generator's log-prob alone lifted held-out pass@1 from
-   * 0.24 to 0.43 where the head alone did not beat a random pick).
+   * mean token log-prob under a frozen copy of the generator it carries (measured: the generator's log-prob alone
+   * lifted held-out pass@1 from 0.24 to 0.43 where the head alone did not beat a random pick; under the reranker's
+   * own LM head that term drifts as Bradley-Terry moves the backbone, issue 11).
    */
-  reranker: transformerConfig({ ...backbone, rewardLogProbWeight: 1 }),
+  reranker: transformerConfig({ ...backbone, rewardLogProbWeight: 1, rewardLogProbSource: 'generator' }),
   sft: sftConfigSchema.parse({}),
   reward: rewardConfigSchema.parse({}),
   /** Default-set completions are one line and an end-of-sequence: 48 tokens is ample. */
   sampling: samplingConfigSchema.parse({ n: 8, temperature: 1, maxNewTokens: 48, stop: ['\ndef ', '\nassert', '\nprint', '\nif __name__'] }),
+  /** One-line completions as for sampling; the budget keeps PPO to about a minute per iteration on 2 cores. */
+  ppo: ppoConfigSchema.parse({ maxNewTokens: 48 }),
 };

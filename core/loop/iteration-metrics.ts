@@ -57,9 +57,19 @@ export function iterationMetrics(
   checkpointId: number,
   evidence: BaselineEvidence = { logProbs: new Map(), outputs: new Map() },
 ): IterationMetrics {
+  return metricsOfScores(db, runId, iterationId, scoresOf(db, iterationId, checkpointId), evidence);
+}
+
+/** The same figures for reranker scores held in memory (a reranker trained outside the loop, e.g. an ablation). */
+export function metricsOfScores(
+  db: Db,
+  runId: number,
+  iterationId: number,
+  scores: ReadonlyMap<number, number>,
+  evidence: BaselineEvidence = { logProbs: new Map(), outputs: new Map() },
+): IterationMetrics {
   const problems = new Map(listProblems(db, runId).map((p) => [p.id, p]));
   const verdicts = verdictsOf(db, runId, iterationId);
-  const scores = scoresOf(db, iterationId, checkpointId);
   const candidates = listCandidates(db, iterationId);
 
   const heldout = new Map<number, HeldoutCandidate[]>();

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Engine } from '../engine/engine';
-import { SandboxRunner } from '../sandbox/runner';
+import type { Engine } from '../engine/engine';
+import { startEngine } from '../engine/engine-config';
+import { leaseSharedSandbox } from '../sandbox/shared-runner';
 import { insertProblems } from '../store/loop-records';
 import { openStore, type Db } from '../store/open-store';
 import { completeStage, createRun, ensureIteration, failStage, findRun, setIterationStatus, stagesOf, type RunRow } from '../store/runs';
@@ -9,6 +10,7 @@ import { loadRunProblems } from './problem-set';
 import type { ProgressUpdate } from './progress';
 import { storedRunConfig, type RunConfig } from './run-config';
 import type { Stage, StageContext } from './stage';
+import { errorMessage } from '../error-message';
 
 export interface IterateOptions {
   workspace: string;
@@ -34,7 +36,7 @@ export function storeFile(workspace: string): string {
  */
 export async function iterate(options: IterateOptions): Promise<RunRow> {
   const db = openStore(storeFile(options.workspace));
-  const sandbox = new SandboxRunner({ jobs: 2 });
+  const sandbox = leaseSharedSandbox();
   const log = options.onLog ?? (() => {});
   const signal = options.signal ?? new AbortController().signal;
   let engine: Promise<Engine> | null = null;
@@ -52,8 +54,8 @@ export async function iterate(options: IterateOptions): Promise<RunRow> {
         run,
         iteration,
         runDir,
-        sandbox,
-        engine: () => (engine ??= Engine.start()),
+        sandbox: sandbox.runner,
+        engine: () => (engine ??= startEngine(options.config.engine)),
         progress: (update) => options.onProgress?.(index, update),
         log,
         signal,
@@ -72,7 +74,7 @@ export async function iterate(options: IterateOptions): Promise<RunRow> {
           signal.throwIfAborted();
           completeStage(db, iteration.id, stage.name, startedAt, outcome.write, outcome.output);
         } catch (err) {
-          const message = err instanceof Error ? err.message : String(err);
+          const message = errorMessage(err);
           failStage(db, iteration.id, stage.name, startedAt, message);
           setIterationStatus(db, iteration.id, signal.aborted ? 'cancelled' : 'failed');
           options.onIterationEnd?.(index, signal.aborted ? 'cancelled' : 'failed', message);
@@ -87,7 +89,7 @@ export async function iterate(options: IterateOptions): Promise<RunRow> {
     return run;
   } finally {
     if (engine) await (await engine).close();
-    await sandbox.close();
+    await sandbox.release();
     db.close();
   }
 }
@@ -95,10 +97,11 @@ export async function iterate(options: IterateOptions): Promise<RunRow> {
 /** The named run, created with its problems on first use; a resumed run must be asked for with the same config. */
 function openRun(db: Db, options: IterateOptions): RunRow {
   const name = options.runName ?? 'default';
-  const { iterations: _requested, ...fixed } = options.config;
+  // Where it computes is no part of a run's identity: a run started on the CPU may resume on a GPU.
+  const { iterations: _requested, engine: _engine, ...fixed } = options.config;
   const existing = findRun(db, name);
   if (existing) {
-    const { iterations: _stored, ...stored } = storedRunConfig(db, existing);
+    const { iterations: _stored, engine: _storedEngine, ...stored } = storedRunConfig(db, existing);
     if (JSON.stringify(stored) !== JSON.stringify(fixed)) {
       throw new Error(
         `${storeFile(options.workspace)}: run '${name}' was started with another config; resume it with the same one, or start a new run (--run NAME)`,

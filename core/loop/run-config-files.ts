@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { appRoot } from '../app-root';
 import { loadRunConfig } from './run-config';
+import { errorMessage } from '../error-message';
 
 export interface RunConfigFile {
   path: string;
@@ -23,7 +24,7 @@ function listDir(dir: string, source: RunConfigFile['source']): RunConfigFile[] 
       try {
         return { path, name: basename(name).replace(/\.jsonc?$/, ''), source, error: null, iterations: loadRunConfig(path).iterations };
       } catch (err) {
-        return { path, name: basename(name).replace(/\.jsonc?$/, ''), source, error: err instanceof Error ? err.message : String(err), iterations: null };
+        return { path, name: basename(name).replace(/\.jsonc?$/, ''), source, error: errorMessage(err), iterations: null };
       }
     });
 }

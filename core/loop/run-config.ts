@@ -1,10 +1,12 @@
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { loadConfigFile } from '../config/config-file';
+import { engineConfigSchema } from '../engine/engine-config';
 import { builtInSetNames } from '../data/built-in-sets';
 import { hfModelConfigSchema } from '../models/hf-config';
 import { samplingConfigSchema } from '../models/sampling';
 import { transformerConfigSchema } from '../models/transformer';
+import { ppoConfigSchema } from '../train/ppo-config';
 import { rewardConfigSchema } from '../train/reward-config';
 import { checkedJson } from '../store/json-column';
 import type { Db } from '../store/open-store';
@@ -59,6 +61,7 @@ export const runConfigSchema = z
       .strict()
       .prefault({})
       .describe('the problems to learn from and evaluate on'),
+    engine: engineConfigSchema.prefault({}).describe('where the engine computes: execution provider and threads'),
     tokenizer: tokenizerConfigSchema.prefault({}).describe('the tokenizer of from-scratch models'),
     model: hfModelConfigSchema.prefault({}).describe('start the generator and the reranker from Hugging Face checkpoints (LoRA or full training)'),
     generator: over(transformerConfigSchema, defaultModels.generator).describe('the generator (policy) model'),
@@ -71,6 +74,7 @@ export const runConfigSchema = z
       .describe('which problems get candidates each iteration, and where candidates come from'),
     execute: executeConfigSchema.prefault({}).describe('running candidates against their tests in the sandbox'),
     mine: mineConfigSchema.prefault({}).describe('hard negatives and disputed samples'),
+    ppo: over(ppoConfigSchema, defaultModels.ppo).describe('policy optimisation of the generator against the reranker (PPO or GRPO; updates 0 skips it)'),
   })
   .strict();
 

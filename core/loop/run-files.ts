@@ -8,4 +8,8 @@ export const runFiles = {
   generator: (runDir: string) => join(runDir, 'generator.safetensors'),
   rerankerState: (runDir: string, iteration: number) => join(runDir, `iteration-${iteration}`, 'reranker-state.safetensors'),
   reranker: (runDir: string, iteration: number) => join(runDir, `iteration-${iteration}`, 'reranker.safetensors'),
+  /** The PPO trainer's state after its latest round (optimizer, KL coefficient, logs and rollouts). */
+  ppoState: (runDir: string, iteration: number) => join(runDir, `iteration-${iteration}`, 'ppo-state.safetensors'),
+  /** The policy after this iteration's PPO: the run's generator from then on. */
+  policy: (runDir: string, iteration: number) => join(runDir, `iteration-${iteration}`, 'policy.safetensors'),
 };

@@ -11,14 +11,14 @@ import type { HostTensor } from '../engine/protocol';
 import { checkWeights, ModelFileError, type ModelBase } from './checkpoint';
 import { importHfModel } from './hf-import';
 import { weightFiles } from './hf-weights';
-import { type Head, type TransformerConfig, transformerParams } from './transformer';
+import { type Head, type TransformerConfig, transformerShapes } from './transformer';
 
 /** PEFT's default targets for Llama and Qwen2: the attention's query and value projections. */
 export const defaultLoraModules = ['q_proj', 'v_proj'] as const;
 
 /** The parameter names (ours) of every matrix whose module name is in `modules`. */
 export function loraTargetNames(config: TransformerConfig, modules: readonly string[], heads: readonly Head[] = ['lm']): string[] {
-  const specs = transformerParams({ ...config, maxSeqLen: 1 }, heads);
+  const specs = transformerShapes(config, heads);
   const names = Object.keys(specs).filter((n) => specs[n]!.shape.length === 2 && modules.some((m) => n.endsWith(`.${m}.weight`)));
   const unknown = modules.filter((m) => !names.some((n) => n.endsWith(`.${m}.weight`)));
   if (unknown.length > 0) throw new Error(`LoRA target modules ${JSON.stringify(unknown)} are not matrices of a ${config.arch} model (q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj)`);

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { HostTensor } from '../engine/protocol';
 import { readSafetensors, writeSafetensors } from '../engine/safetensors';
 import { mergeAdapters } from './adapters';
-import { type Head, type TransformerConfig, heads as headNames, transformerConfigSchema, transformerParams } from './transformer';
+import { type Head, type TransformerConfig, heads as headNames, transformerConfigSchema, transformerShapes } from './transformer';
 
 export const modelFormat = 'rewardranker-model/1';
 
@@ -53,7 +53,7 @@ export class ModelFileError extends Error {
 
 /** Checks that `tensors` hold exactly the parameters `config` and `heads` imply, with their shapes. */
 export function checkWeights(file: string, config: TransformerConfig, heads: readonly Head[], tensors: Record<string, HostTensor>): void {
-  const want = transformerParams(config, heads);
+  const want = transformerShapes(config, heads);
   for (const [name, spec] of Object.entries(want)) {
     const t = tensors[name];
     if (!t) throw new ModelFileError(`${file}: tensor '${name}' is missing (the config's ${config.arch} model needs it)`);

@@ -41,14 +41,17 @@ function toFloat32(code: string, bytes: Buffer): Float32Array {
     new Uint8Array(out.buffer).set(bytes);
     return out;
   }
+  // An aligned copy as 16-bit words (the file's offsets need not be even; x86 and ARM are little-endian as the file).
   const n = bytes.length / 2;
+  const half = new Uint16Array(n);
+  new Uint8Array(half.buffer).set(bytes);
   const out = new Float32Array(n);
   if (code === 'BF16') {
     const bits = new Uint32Array(out.buffer);
-    for (let i = 0; i < n; i++) bits[i] = bytes.readUInt16LE(2 * i) << 16;
+    for (let i = 0; i < n; i++) bits[i] = half[i]! << 16;
   } else {
     const table = halfLookup();
-    for (let i = 0; i < n; i++) out[i] = table[bytes.readUInt16LE(2 * i)]!;
+    for (let i = 0; i < n; i++) out[i] = table[half[i]!]!;
   }
   return out;
 }

@@ -112,8 +112,6 @@ export function drawToken(logits: Float32Array, cfg: Pick<SamplingConfig, 'tempe
   return { token, logprob: logprobOf(token) };
 }
 
-let batches = 0;
-
 /**
  * N samples for each prompt. `prompts` are token lists (begin-of-sequence included by the caller: see
  * promptTokens). Returns samples in prompt order, then sample order.
@@ -130,11 +128,9 @@ export async function sampleTokens(
   const { n } = config;
   const perBatch = Math.max(1, Math.floor(config.rowsPerBatch / n));
   const out: Sample[] = [];
-  const prefill = prefillProgram(model);
-  const decode = decodeProgram(model);
   for (let first = 0; first < prompts.length; first += perBatch) {
     const group = prompts.slice(first, first + perBatch).map((tokens, i) => ({ index: first + i, tokens }));
-    out.push(...(await sampleBatch(engine, model, tokenizer, special, group, config, prefill, decode)));
+    out.push(...(await sampleBatch(engine, model, tokenizer, special, group, config)));
     options.onProgress?.({ done: Math.min(first + perBatch, prompts.length), total: prompts.length });
   }
   return out;
@@ -147,15 +143,67 @@ async function sampleBatch(
   special: SpecialIds,
   group: { index: number; tokens: number[] }[],
   config: SamplingConfig,
-  prefill: ReturnType<typeof prefillProgram>,
-  decode: ReturnType<typeof decodeProgram>,
 ): Promise<Sample[]> {
-  const cfg = model.config;
   const n = config.n;
   const rows = group.flatMap((g) => Array.from({ length: n }, (_, s) => ({ prompt: g.index, sample: s, tokens: g.tokens })));
   const B = rows.length;
-  const T = Math.max(...rows.map((r) => r.tokens.length));
-  const maxNew = Math.min(config.maxNewTokens, cfg.maxSeqLen - T);
+  const rngs = rows.map((r) => new Rng(rowSeed(config.seed, r.prompt, r.sample)));
+  const samples: Sample[] = rows.map((r) => ({ prompt: r.prompt, sample: r.sample, tokens: [], logprobs: [], text: '', finish: 'length' }));
+  const done = new Array<boolean>(B).fill(false);
+  const V = model.config.vocabSize;
+  // Draw, check stops, feed the drawn tokens back.
+  await decodeSteps(engine, model, rows.map((r) => r.tokens), special.pad, config.maxNewTokens, (logits) => {
+    const drawn = new Array<number>(B);
+    for (let b = 0; b < B; b++) {
+      if (done[b]) {
+        drawn[b] = special.pad;
+        continue;
+      }
+      const { token, logprob } = drawToken(logits.subarray(b * V, (b + 1) * V), config, rngs[b]!);
+      const s = samples[b]!;
+      s.tokens.push(token);
+      s.logprobs.push(logprob);
+      drawn[b] = token;
+      if (special.stop.includes(token)) {
+        s.finish = 'eos';
+        done[b] = true;
+        continue;
+      }
+      const text = tokenizer.decode(s.tokens);
+      const cut = firstStop(text, config.stop);
+      s.text = cut === null ? text : text.slice(0, cut);
+      if (cut !== null) {
+        s.finish = 'stop';
+        done[b] = true;
+      }
+    }
+    return done.every(Boolean) ? null : drawn;
+  });
+  return samples;
+}
+
+let batches = 0;
+
+/**
+ * The decoding loop with the KV cache, for a batch of prompts of any lengths: left-pad them (positions count real
+ * tokens only), prefill, then one step per new token. `next` gets each step's last-position logits (B, V) and
+ * answers the token to feed each row, or null to stop; at most `maxNewTokens` steps (fewer where the model's
+ * positions run out). The cache lives in the engine worker for the loop's duration.
+ */
+export async function decodeSteps(
+  engine: Engine,
+  model: ModelRef,
+  prompts: readonly (readonly number[])[],
+  pad: number,
+  maxNewTokens: number,
+  next: (logits: Float32Array, step: number) => readonly number[] | null,
+): Promise<void> {
+  const cfg = model.config;
+  const prefill = prefillProgram(model);
+  const decode = decodeProgram(model);
+  const B = prompts.length;
+  const T = Math.max(...prompts.map((r) => r.length));
+  const maxNew = Math.min(maxNewTokens, cfg.maxSeqLen - T);
   if (maxNew <= 0) throw new Error(`sampling: a prompt of ${T} tokens leaves no room in the model's ${cfg.maxSeqLen} positions`);
 
   // 1. left-pad the prompts; positions count real tokens only
@@ -164,15 +212,15 @@ async function sampleBatch(
   const S = T + maxNew;
   const keyMask = new Float32Array(B * S);
   const nextPos: number[] = [];
-  rows.forEach((r, b) => {
-    const pad = T - r.tokens.length;
+  prompts.forEach((tokens, b) => {
+    const padding = T - tokens.length;
     for (let t = 0; t < T; t++) {
-      const real = t >= pad;
-      idx[b * T + t] = BigInt(real ? r.tokens[t - pad]! : special.pad);
-      pos[b * T + t] = BigInt(real ? t - pad : 0);
+      const real = t >= padding;
+      idx[b * T + t] = BigInt(real ? tokens[t - padding]! : pad);
+      pos[b * T + t] = BigInt(real ? t - padding : 0);
       keyMask[b * S + t] = real ? 1 : 0;
     }
-    nextPos.push(r.tokens.length);
+    nextPos.push(tokens.length);
   });
   const maskUpTo = (len: number): HostTensor => {
     const data = new Float32Array(B * len);
@@ -202,39 +250,11 @@ async function sampleBatch(
     fetch: ['logits'],
   });
 
-  // 3. decode: draw, check stops, feed the drawn tokens back
-  const rngs = rows.map((r) => new Rng(rowSeed(config.seed, r.prompt, r.sample)));
-  const samples: Sample[] = rows.map((r) => ({ prompt: r.prompt, sample: r.sample, tokens: [], logprobs: [], text: '', finish: 'length' }));
-  const done = new Array<boolean>(B).fill(false);
-  const V = cfg.vocabSize;
+  // 3. decode: ask for the next tokens, feed them back
   try {
     for (let step = 0; step < maxNew; step++) {
-      const logits = result.logits!.data as Float32Array;
-      const drawn = new BigInt64Array(B);
-      for (let b = 0; b < B; b++) {
-        if (done[b]) {
-          drawn[b] = BigInt(special.pad);
-          continue;
-        }
-        const { token, logprob } = drawToken(logits.subarray(b * V, (b + 1) * V), config, rngs[b]!);
-        const s = samples[b]!;
-        s.tokens.push(token);
-        s.logprobs.push(logprob);
-        drawn[b] = BigInt(token);
-        if (special.stop.includes(token)) {
-          s.finish = 'eos';
-          done[b] = true;
-          continue;
-        }
-        const text = tokenizer.decode(s.tokens);
-        const cut = firstStop(text, config.stop);
-        s.text = cut === null ? text : text.slice(0, cut);
-        if (cut !== null) {
-          s.finish = 'stop';
-          done[b] = true;
-        }
-      }
-      if (done.every(Boolean) || step === maxNew - 1) break;
+      const tokens = next(result.logits!.data as Float32Array, step);
+      if (tokens === null || step === maxNew - 1) break;
       const p = new BigInt64Array(B);
       for (let b = 0; b < B; b++) {
         keyMask[b * S + T + step] = 1;
@@ -244,7 +264,7 @@ async function sampleBatch(
         feeds: {
           ...feedsFor(decode, model),
           ...pastFeeds,
-          idx: { dtype: 'int64', dims: [B, 1], data: drawn },
+          idx: { dtype: 'int64', dims: [B, 1], data: BigInt64Array.from(tokens, BigInt) },
           pos: { dtype: 'int64', dims: [B, 1], data: p },
           key_mask: maskUpTo(T + step + 1),
         },
@@ -255,7 +275,6 @@ async function sampleBatch(
   } finally {
     await engine.drop(Object.values(keep));
   }
-  return samples;
 }
 
 function firstStop(text: string, stops: readonly string[]): number | null {

@@ -149,7 +149,13 @@ export const transformerConfigSchema = z
       .number()
       .nonnegative()
       .default(0)
-      .describe("reward = head at the last token + this x the sequence's mean next-token log-prob under the model's own LM head (0: head only)"),
+      .describe("reward = head at the last token + this x the sequence's mean next-token log-prob (0: head only); rewardLogProbSource says under which LM"),
+    rewardLogProbSource: z
+      .enum(['own', 'generator'])
+      .default('own')
+      .describe(
+        "the LM of the log-prob term: 'own' (the reranker's LM head, which drifts as training moves the backbone) or 'generator' (a frozen copy of the SFT generator inside the reranker, tensors 'generator.*')",
+      ),
   })
   .strict();
 
@@ -186,14 +192,15 @@ export interface LayerCache {
  * Shapes and initial values: N(0, 0.02), residual output projections scaled by 1/sqrt(2 nLayer) (GPT-2's rule),
  * norms at 1, biases at 0, heads at 0 so a fresh reward/value head starts neutral.
  */
-export function transformerParams(cfg: TransformerConfig, withHeads: readonly Head[] = ['lm'], seed = 0): Record<string, ParamSpec> {
+export function transformerParams(cfg: TransformerConfig, withHeads: readonly Head[] = ['lm'], seed = 0, values = true): Record<string, ParamSpec> {
   const rng = new Rng(seed);
   const specs: Record<string, ParamSpec> = {};
+  const none = new Float32Array(0);
   const normal = (name: string, shape: number[], std = 0.02): void => {
-    specs[name] = { shape, init: rng.normal(shape.reduce((a, b) => a * b, 1), std) };
+    specs[name] = { shape, init: values ? rng.normal(shape.reduce((a, b) => a * b, 1), std) : none };
   };
   const fill = (name: string, shape: number[], value: number): void => {
-    specs[name] = { shape, init: new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(value) };
+    specs[name] = { shape, init: values ? new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(value) : none };
   };
   const spec = archSpecs[cfg.arch];
   const C = cfg.nEmbd;
@@ -232,7 +239,25 @@ export function transformerParams(cfg: TransformerConfig, withHeads: readonly He
     fill(`${head}_head.weight`, [C, 1], 0);
     fill(`${head}_head.bias`, [1], 0);
   }
+  if (withHeads.includes('reward') && hasFrozenGenerator(cfg)) {
+    // The frozen generator: the same backbone and LM head, never trained; the caller puts the generator's weights in.
+    for (const [name, spec] of Object.entries(transformerParams({ ...cfg, rewardLogProbWeight: 0 }, ['lm'], seed))) {
+      specs[`${generatorPrefix}${name}`] = { ...spec, trainable: false };
+    }
+  }
   return specs;
+}
+
+/** Where a reranker keeps its frozen copy of the generator (rewardLogProbSource 'generator'). */
+export const generatorPrefix = 'generator.';
+export const hasFrozenGenerator = (cfg: TransformerConfig): boolean => cfg.rewardLogProbWeight > 0 && cfg.rewardLogProbSource === 'generator';
+
+/**
+ * Every parameter's shape, without drawing initial values: what checks, estimates and LoRA target lists of a
+ * large imported model need (drawing 0.5B normal values only to read their shapes takes minutes).
+ */
+export function transformerShapes(cfg: TransformerConfig, withHeads: readonly Head[] = ['lm']): Record<string, { shape: number[] }> {
+  return transformerParams(cfg, withHeads, 0, false);
 }
 
 /** Parameter count (what the model card calls "a few million parameters"). */
@@ -415,10 +440,21 @@ export function meanTokenLogProb(cfg: TransformerConfig, p: Params, hidden: Tens
   return div(sum(mul(logp, nextMask), [1]), add(sum(nextMask, [1]), 1e-6));
 }
 
-/** The reranker's score: the reward head at the last token, plus the weighted mean log-prob when configured. */
+/**
+ * The reranker's score: the reward head at the last token, plus the weighted mean log-prob when configured, under
+ * its own LM head or under the frozen generator it carries.
+ */
 export function rewardScore(cfg: TransformerConfig, p: Params, hidden: Tensor, idx: Tensor, mask: Tensor): Tensor {
   const r = rewardAtLastToken(p, hidden, mask);
-  return cfg.rewardLogProbWeight > 0 ? add(r, mul(meanTokenLogProb(cfg, p, hidden, idx, mask), cfg.rewardLogProbWeight)) : r;
+  if (cfg.rewardLogProbWeight === 0) return r;
+  return add(r, mul(hasFrozenGenerator(cfg) ? generatorLogProb(cfg, p, idx, mask) : meanTokenLogProb(cfg, p, hidden, idx, mask), cfg.rewardLogProbWeight));
+}
+
+/** The mean token log-prob under the frozen generator a reranker carries: (B). Constant during reranker training. */
+export function generatorLogProb(cfg: TransformerConfig, p: Params, idx: Tensor, mask: Tensor): Tensor {
+  const g: Params = {};
+  for (const [name, t] of Object.entries(p)) if (name.startsWith(generatorPrefix)) g[name.slice(generatorPrefix.length)] = t;
+  return meanTokenLogProb(cfg, g, transformerHidden(cfg, g, idx).hidden, idx, mask);
 }
 
 /** log sigmoid(x), stable for any x: the second entry of log_softmax([0, x]). */

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import { z } from 'zod';
 import { NotebookCellSchema, type Notebook, type NotebookCell } from '../api/notebook';
+import { errorMessage } from '../error-message';
 
 const NotebookFileSchema = z.object({ revision: z.number().int().min(0), cells: z.array(NotebookCellSchema) }).strict();
 
@@ -28,7 +29,7 @@ function readFile(file: string): { revision: number; cells: NotebookCell[] } {
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new Error(`${file}: not a notebook (${err instanceof Error ? err.message : String(err)}); move it away to start a fresh one`, { cause: err });
+    throw new Error(`${file}: not a notebook (${errorMessage(err)}); move it away to start a fresh one`, { cause: err });
   }
   const parsed = NotebookFileSchema.safeParse(raw);
   if (!parsed.success) {

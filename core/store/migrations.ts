@@ -156,6 +156,29 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE labels ADD COLUMN undo_of INTEGER REFERENCES labels(id);
     `,
   },
+  {
+    version: 5,
+    name: 'policy optimisation (PPO / GRPO): per-round logs and rollouts',
+    sql: `
+      CREATE TABLE ppo_steps (
+        iteration_id INTEGER NOT NULL REFERENCES iterations(id) ON DELETE CASCADE,
+        step         INTEGER NOT NULL,
+        log_json     TEXT NOT NULL,
+        PRIMARY KEY (iteration_id, step)
+      );
+      CREATE TABLE ppo_rollouts (
+        iteration_id     INTEGER NOT NULL REFERENCES iterations(id) ON DELETE CASCADE,
+        step             INTEGER NOT NULL,
+        problem_id       INTEGER NOT NULL REFERENCES problems(id) ON DELETE CASCADE,
+        sample_idx       INTEGER NOT NULL,
+        code             TEXT NOT NULL,
+        score            REAL NOT NULL,
+        reranker_score   REAL,
+        execution_reward REAL,
+        PRIMARY KEY (iteration_id, step, problem_id, sample_idx)
+      );
+    `,
+  },
 ];
 
 export const latestSchemaVersion = migrations[migrations.length - 1]!.version;

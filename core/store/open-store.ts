@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { latestSchemaVersion, migrations, type Migration } from './migrations';
 import { StoreError } from './store-error';
+import { errorMessage } from '../error-message';
 
 export type Db = Database.Database;
 
@@ -74,6 +75,6 @@ function hasForeignTables(db: Db): boolean {
 }
 
 function describe(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorMessage(err);
   return message === 'file is not a database' ? 'not a SQLite database (corrupt, or another kind of file)' : message;
 }

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { StoreError } from './store-error';
+import { errorMessage } from '../error-message';
 
 export interface QueryResult {
   columns: string[];
@@ -17,7 +18,7 @@ export function runReadOnlyQuery(file: string, sql: string, limit = 1000): Query
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
   } catch (err) {
-    throw new StoreError(file, `cannot open the run store read-only (${err instanceof Error ? err.message : String(err)})`);
+    throw new StoreError(file, `cannot open the run store read-only (${errorMessage(err)})`);
   }
   try {
     db.pragma('query_only = ON');
@@ -35,7 +36,7 @@ export function runReadOnlyQuery(file: string, sql: string, limit = 1000): Query
     }
     return { columns, rows, truncated };
   } catch (err) {
-    throw err instanceof StoreError ? err : new StoreError(file, `SQL: ${err instanceof Error ? err.message : String(err)}`);
+    throw err instanceof StoreError ? err : new StoreError(file, `SQL: ${errorMessage(err)}`);
   } finally {
     db.close();
   }

@@ -10,7 +10,15 @@ import { Trainer, type ParamSpec } from '../engine/trainer';
 import { pairwiseAccuracy, rocAuc } from './ranking';
 import { type ModelRef, feedsFor, modelOfTrainer, rewardProgram, uploadModel } from '../models/programs';
 import { type SpecialIds, type TextTokenizer, specialIds } from '../models/tokenizers';
-import { type Head, type TransformerConfig, bradleyTerryInputs, bradleyTerryLoss, transformerParams } from '../models/transformer';
+import {
+  type Head,
+  type TransformerConfig,
+  bradleyTerryInputs,
+  bradleyTerryLoss,
+  generatorPrefix,
+  hasFrozenGenerator,
+  transformerParams,
+} from '../models/transformer';
 import { EpochOrder, f32, padRight } from './batches';
 import { type JudgedCandidate, type Pair, effectivePass } from './pairs';
 import { type RewardConfig, type RewardConfigInput, rewardConfigSchema } from './reward-config';
@@ -73,6 +81,8 @@ export interface RewardModelInit {
    * weight, as sft-trainer's LoRA mode does.
    */
   lora?: { rank: number; targets: string[] };
+  /** The SFT generator's weights: the frozen copy whose log-prob a reranker with rewardLogProbSource 'generator' adds. */
+  generator?: Record<string, HostTensor>;
 }
 
 export interface HeldoutCandidate extends JudgedCandidate, ScoredText {}
@@ -94,6 +104,8 @@ export interface RewardResult {
   trainer: Trainer;
   model: ModelRef;
   specs: Record<string, ParamSpec>;
+  /** Tensors the trainer holds but never trains (the frozen generator); a saved reranker needs them too. */
+  frozen: Record<string, HostTensor>;
   metrics: RewardMetrics;
   /** Held-out candidates' scores, in the order given. */
   heldoutScores: number[];
@@ -130,14 +142,34 @@ export async function trainRewardModel(
   };
 
   const heads: Head[] = ['reward'];
-  let specs = transformerParams(cfg, heads, config.seed);
-  if (init.tensors && config.init === 'generator') {
+  // From given weights, nothing is drawn (a 0.5B model's draw takes minutes); what they lack (the new reward head,
+  // zero in a fresh model too) starts at zero.
+  const fromWeights = init.tensors !== undefined && config.init === 'generator';
+  let specs = transformerParams(cfg, heads, config.seed, !fromWeights);
+  if (fromWeights) {
     for (const [name, s] of Object.entries(specs)) {
-      const t = init.tensors[name];
-      if (t) s.init = (t.data as Float32Array).slice();
+      // The frozen generator copy is filled below, from the generator's own weights.
+      if (s.trainable === false) continue;
+      const t = init.tensors![name];
+      s.init = t ? (t.data as Float32Array).slice() : new Float32Array(s.shape.reduce((a, b) => a * b, 1));
     }
   }
   let frozenFeeds: Record<string, Feed> = {};
+  const frozen: Record<string, HostTensor> = {};
+  if (hasFrozenGenerator(cfg)) {
+    if (init.lora) throw new Error("reward model: LoRA training and a frozen generator copy don't go together (set reranker.rewardLogProbSource to 'own')");
+    for (const [name, s] of Object.entries(specs)) {
+      if (!name.startsWith(generatorPrefix)) continue;
+      const t = init.generator?.[name.slice(generatorPrefix.length)] ?? init.tensors?.[name];
+      if (!t || t.dims.join() !== s.shape.join()) {
+        throw new Error(`reward model: the frozen generator needs tensor '${name.slice(generatorPrefix.length)}' of shape [${s.shape}] (give the SFT generator's weights)`);
+      }
+      s.init = (t.data as Float32Array).slice();
+      frozen[name] = { dtype: 'float32', dims: s.shape, data: s.init };
+    }
+    // Inference programs take every parameter as an input: the frozen copy goes to the engine worker once.
+    frozenFeeds = (await uploadModel(engine, cfg, heads, frozen)).feeds;
+  }
   if (init.lora) {
     const base = Object.fromEntries(
       Object.entries(specs)
@@ -189,6 +221,7 @@ export async function trainRewardModel(
     trainer,
     model,
     specs,
+    frozen,
     heldoutScores,
     metrics: {
       steps: config.steps,

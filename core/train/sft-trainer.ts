@@ -117,7 +117,8 @@ export async function trainSft(
   if (train.length === 0) throw new Error('SFT: no training problem has a reference solution');
 
   const heads: Head[] = ['lm'];
-  let specs = transformerParams(cfg, heads, config.seed);
+  // Initial values are drawn only for a model from scratch (drawing a 0.5B model's takes minutes).
+  let specs = transformerParams(cfg, heads, config.seed, !init.tensors);
   if (init.tensors) {
     for (const [name, s] of Object.entries(specs)) {
       const t = init.tensors[name];

@@ -1,12 +1,15 @@
 /**
- * `rewardranker bench engine`: (a) a 1024^3 fp32 MatMul through the engine against the FMA peak, (b) one AdamW
- * training step of the GPT (vocab 512, d 256, 4 layers, 4 heads, seq 128, batch 8) against the same model in
- * PyTorch on 2 threads, (c) greedy KV-cache decoding tokens/s at batch 1 and 8 against PyTorch. Engine and
- * PyTorch rounds interleave (PyTorch runs in a child process that waits while the engine measures, and the other
- * way round); every figure is a median.
+ * `rewardranker bench engine [--provider cpu|webgpu] [--size small|medium]`: on the chosen execution provider,
+ * (a) an fp32 MatMul (1024^3, and 4096^3 as issue 14's table has it) with operands and product resident in the
+ * engine, (b) one AdamW training step of the GPT, fetched per step, and the same steps K at a time as one ONNX
+ * Loop run (parameters and moments loop-carried: the way they stay on a GPU), (c) greedy KV-cache decoding (sampling's decodeSteps, the loop the product samples with)
+ * tokens/s at batch 1, 8 and 64. Sizes: small = vocab 512, d 256, 4 layers, batch 8 x 128 tokens; medium = vocab
+ * 8192, d 768, 12 layers, batch 16 x 512. On the CPU at the small size the same model runs in PyTorch (2 threads)
+ * too, rounds interleaved (PyTorch waits while the engine measures and the other way round). Every figure is a median.
  */
 import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { emitProgram } from '../../core/engine/emit';
@@ -14,9 +17,11 @@ import { Engine } from '../../core/engine/engine';
 import { input, matmul } from '../../core/engine/ops';
 import type { HostTensor } from '../../core/engine/protocol';
 import { Rng } from '../../core/engine/rng';
+import type { ProviderName } from '../../core/engine/protocol';
 import { Trainer } from '../../core/engine/trainer';
-import { type GPTConfig, defaultGPTConfig, gptLoss, gptLossInputs, gptParams } from '../../core/models/gpt';
-import { decodeProgram, generateGreedy, prefillProgram } from '../../core/models/gpt-programs';
+import { modelOfTrainer } from '../../core/models/programs';
+import { decodeSteps } from '../../core/models/sampling';
+import { type TransformerConfig, lmLoss, lmLossInputs, transformerConfig, transformerParams } from '../../core/models/transformer';
 
 /**
  * fp32 FMA peak of the 2-core machines this project is measured on, from the team's FMA-throughput
@@ -24,21 +29,50 @@ import { decodeProgram, generateGreedy, prefillProgram } from '../../core/models
  */
 export const FMA_PEAK_GFLOPS = 528;
 
+export type BenchSize = 'small' | 'medium';
+
+/** The GPT-2 architecture of the transformer (LayerNorm, learned positions, GELU, tied embeddings), as PyTorch's side has it. */
+export interface GPTConfig {
+  vocabSize: number;
+  blockSize: number;
+  nLayer: number;
+  nHead: number;
+  nEmbd: number;
+}
+
+export const benchSizes: Record<BenchSize, { gpt: GPTConfig; batch: number; seq: number }> = {
+  small: { gpt: { vocabSize: 512, blockSize: 256, nLayer: 4, nHead: 4, nEmbd: 256 }, batch: 8, seq: 128 },
+  medium: { gpt: { vocabSize: 8192, blockSize: 1024, nLayer: 12, nHead: 12, nEmbd: 768 }, batch: 16, seq: 512 },
+};
+
+const asTransformer = (g: GPTConfig): TransformerConfig =>
+  transformerConfig({ arch: 'gpt2', vocabSize: g.vocabSize, maxSeqLen: g.blockSize, nLayer: g.nLayer, nHead: g.nHead, nEmbd: g.nEmbd });
+
+
 export interface EngineBench {
+  provider: ProviderName;
+  size: BenchSize;
   matmul_gflops: number;
+  matmul_4096_gflops: number;
   fma_peak_gflops: number;
   matmul_fraction_of_peak: number;
   train_step_ms: number;
   torch_train_step_ms: number | null;
   train_step_ratio: number | null;
   train_step_fraction_of_peak: number;
+  /** Per step, K steps in one run (ONNX Loop), and single steps' time over it. */
+  train_k_steps: number;
+  train_k_step_ms: number;
+  train_k_speedup: number;
   decode_tok_s_b1: number;
   decode_tok_s_b8: number;
+  decode_tok_s_b64: number;
   torch_decode_tok_s_b1: number | null;
   torch_decode_tok_s_b8: number | null;
   torch_missing_reason: string | null;
   rounds: number;
   config: { gpt: GPTConfig; batch: number; seq: number; prompt: number; new_tokens: number; threads: number };
+  load_average: number[];
 }
 
 const median = (xs: readonly number[]): number => {
@@ -114,8 +148,7 @@ function randomBatch(rng: Rng, cfg: GPTConfig, B: number, T: number): Record<str
     idx.push(...tokens.slice(b * (T + 1), b * (T + 1) + T));
     targets.push(...tokens.slice(b * (T + 1) + 1, (b + 1) * (T + 1)));
   }
-  const pos = Array.from({ length: B * T }, (_, i) => i % T);
-  return { idx: i64(idx, [B, T]), targets: i64(targets, [B, T]), pos: i64(pos, [B, T]), mask: { dtype: 'float32', dims: [B, T], data: new Float32Array(B * T).fill(1) } };
+  return { idx: i64(idx, [B, T]), targets: i64(targets, [B, T]), mask: { dtype: 'float32', dims: [B, T], data: new Float32Array(B * T).fill(1) } };
 }
 
 /** FLOPs of one training step: 6 per parameter-token for the matmuls plus attention's 12·L·T·d per token. */
@@ -125,37 +158,56 @@ function trainFlops(cfg: GPTConfig, B: number, T: number): number {
   return 6 * B * T * matmulParams + 12 * cfg.nLayer * B * T * T * C;
 }
 
-export async function benchEngine(options: { rounds?: number; log?: (line: string) => void } = {}): Promise<EngineBench> {
+export interface BenchEngineOptions {
+  rounds?: number;
+  log?: (line: string) => void;
+  provider?: ProviderName;
+  size?: BenchSize;
+  threads?: number;
+  /** Steps per Loop run for the K-step figure. */
+  k?: number;
+}
+
+export async function benchEngine(options: BenchEngineOptions = {}): Promise<EngineBench> {
   const rounds = options.rounds ?? 7;
   const log = options.log ?? (() => undefined);
-  const cfg = defaultGPTConfig;
-  const [B, T, prompt, newTokens, threads] = [8, 128, 16, 64, 2];
-  const engine = await Engine.start({ intraOpThreads: threads });
-  const missing = torchMissingReason();
+  const provider = options.provider ?? 'cpu';
+  const size = options.size ?? 'small';
+  const { gpt: cfg, batch: B, seq: T } = benchSizes[size];
+  const [prompt, newTokens, threads, K] = [16, 64, options.threads ?? 2, options.k ?? 4];
+  const engine = await Engine.start({ provider, intraOpThreads: threads });
+  // PyTorch is the CPU baseline of the small size; elsewhere its figures are null, saying why.
+  const missing = provider !== 'cpu' || size !== 'small' ? `PyTorch runs beside the cpu provider at the small size only` : torchMissingReason();
   const torch = missing ? null : await TorchSide.start(cfg);
   try {
     // (a) MatMul: operands resident in the worker, the product kept there too, so only the compute is timed.
-    const n = 1024;
     const rng = new Rng(1);
-    const mm = emitProgram({ c: matmul(input('a', [n, n]), input('b', [n, n])) }, { name: 'matmul' });
-    await engine.put({ 'bench/a': { dtype: 'float32', dims: [n, n], data: rng.normal(n * n) }, 'bench/b': { dtype: 'float32', dims: [n, n], data: rng.normal(n * n) } });
-    const mmRun = () => engine.run(mm, { feeds: { a: { resident: 'bench/a' }, b: { resident: 'bench/b' } }, keep: { c: 'bench/c' } });
-    for (let i = 0; i < 3; i++) await mmRun();
-    const mmTimes: number[] = [];
-    for (let i = 0; i < 5 * rounds; i++) {
-      const t0 = performance.now();
+    const matmulRate = async (n: number, runs: number): Promise<number> => {
+      const mm = emitProgram({ c: matmul(input('a', [n, n]), input('b', [n, n])) }, { name: `matmul${n}` });
+      await engine.put({ 'bench/a': { dtype: 'float32', dims: [n, n], data: rng.normal(n * n) }, 'bench/b': { dtype: 'float32', dims: [n, n], data: rng.normal(n * n) } });
+      const mmRun = () => engine.run(mm, { feeds: { a: { resident: 'bench/a' }, b: { resident: 'bench/b' } }, keep: { c: 'bench/c' } });
       await mmRun();
-      mmTimes.push(performance.now() - t0);
-    }
-    await engine.drop(['bench/a', 'bench/b', 'bench/c']);
-    const matmulGflops = (2 * n ** 3) / (median(mmTimes) * 1e6);
-    log(`matmul 1024^3: ${median(mmTimes).toFixed(2)} ms, ${matmulGflops.toFixed(0)} GFLOP/s`);
+      const times: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const t0 = performance.now();
+        await mmRun();
+        times.push(performance.now() - t0);
+      }
+      await engine.drop(['bench/a', 'bench/b', 'bench/c']);
+      await engine.unload(mm);
+      const gflops = (2 * n ** 3) / (median(times) * 1e6);
+      log(`matmul ${n}^3: ${median(times).toFixed(2)} ms, ${gflops.toFixed(0)} GFLOP/s`);
+      return gflops;
+    };
+    const matmulGflops = await matmulRate(1024, 5 * rounds);
+    const matmul4096Gflops = await matmulRate(4096, Math.max(3, Math.ceil(rounds / 2)));
 
-    // (b) one AdamW step of the GPT, interleaved with PyTorch's.
+    // (b) AdamW steps of the GPT: one per run (interleaved with PyTorch's), then K per run.
+    const tcfg = asTransformer(cfg);
     const trainer = await Trainer.create(engine, {
-      params: gptParams(cfg, 0),
-      inputs: gptLossInputs,
-      loss: (p, x) => gptLoss(cfg, p, x),
+      params: transformerParams(tcfg, ['lm'], 0),
+      inputs: lmLossInputs,
+      loss: (p, x) => lmLoss(tcfg, p, x),
     });
     const data = new Rng(2);
     for (let i = 0; i < 2; i++) await trainer.trainStep(randomBatch(data, cfg, B, T), 3e-4);
@@ -172,45 +224,72 @@ export async function benchEngine(options: { rounds?: number; log?: (line: strin
     const trainMs = median(stepTimes);
     const torchTrainMs = torch ? median(torchStepTimes) : null;
     log(`train step: ${trainMs.toFixed(1)} ms${torchTrainMs ? `, PyTorch ${torchTrainMs.toFixed(1)} ms` : ''}`);
+    const kBatches = (): Record<string, HostTensor>[] => Array.from({ length: K }, () => randomBatch(data, cfg, B, T));
+    const lrs = new Array<number>(K).fill(3e-4);
+    await trainer.trainSteps(kBatches(), lrs);
+    const kTimes: number[] = [];
+    for (let r = 0; r < Math.max(3, Math.ceil(rounds / 2)); r++) {
+      const batches = kBatches();
+      const t0 = performance.now();
+      await trainer.trainSteps(batches, lrs);
+      kTimes.push((performance.now() - t0) / K);
+    }
+    const kStepMs = median(kTimes);
+    log(`train, ${K} steps per run (ONNX Loop): ${kStepMs.toFixed(1)} ms per step (${(trainMs / kStepMs).toFixed(2)}x single steps)`);
 
     // (c) greedy decoding with the KV cache.
-    const shapes = Object.fromEntries(Object.entries(gptParams(cfg, 0)).map(([k, s]) => [k, s.shape]));
-    const programs = { prefill: prefillProgram(cfg, shapes), decode: decodeProgram(cfg, shapes) };
-    const params = trainer.parameterFeeds();
+    const shapes = Object.fromEntries(Object.entries(transformerParams(tcfg, ['lm'], 0)).map(([k, s]) => [k, s.shape]));
+    const model = modelOfTrainer(trainer, tcfg, ['lm'], shapes);
+    const V = cfg.vocabSize;
+    const greedy = (logits: Float32Array): number[] =>
+      Array.from({ length: logits.length / V }, (_, b) => {
+        let best = 0;
+        for (let v = 1; v < V; v++) if (logits[b * V + v]! > logits[b * V + best]!) best = v;
+        return best;
+      });
     const decodeRate = async (batch: number): Promise<number> => {
       const prompts = Array.from({ length: batch }, () => Array.from({ length: prompt }, () => data.int(cfg.vocabSize)));
       const t0 = performance.now();
-      await generateGreedy(engine, cfg, programs, params, prompts, newTokens);
+      await decodeSteps(engine, model, prompts, 0, newTokens, greedy);
       return (batch * newTokens) / ((performance.now() - t0) / 1000);
     };
-    const rates: Record<number, number[]> = { 1: [], 8: [] };
+    const rates: Record<number, number[]> = { 1: [], 8: [], 64: [] };
     const torchRates: Record<number, number[]> = { 1: [], 8: [] };
-    for (const batch of [1, 8]) {
+    for (const batch of [1, 8, 64]) {
       await decodeRate(batch);
-      await torch?.ask(`decode ${batch} ${prompt} ${newTokens} 1`);
-      for (let r = 0; r < rounds; r++) {
+      const withTorch = torch && batch in torchRates ? torch : null;
+      await withTorch?.ask(`decode ${batch} ${prompt} ${newTokens} 1`);
+      for (let r = 0; r < (batch === 64 ? Math.max(3, Math.ceil(rounds / 2)) : rounds); r++) {
         rates[batch]!.push(await decodeRate(batch));
-        if (torch) torchRates[batch]!.push(...(await torch.ask(`decode ${batch} ${prompt} ${newTokens} 1`)));
+        if (withTorch) torchRates[batch]!.push(...(await withTorch.ask(`decode ${batch} ${prompt} ${newTokens} 1`)));
       }
-      log(`decode batch ${batch}: ${median(rates[batch]!).toFixed(0)} tok/s${torch ? `, PyTorch ${median(torchRates[batch]!).toFixed(0)} tok/s` : ''}`);
+      log(`decode batch ${batch}: ${median(rates[batch]!).toFixed(0)} tok/s${withTorch ? `, PyTorch ${median(torchRates[batch]!).toFixed(0)} tok/s` : ''}`);
     }
 
     const round = (x: number, d = 1): number => Number(x.toFixed(d));
     return {
+      provider,
+      size,
       matmul_gflops: round(matmulGflops),
+      matmul_4096_gflops: round(matmul4096Gflops),
       fma_peak_gflops: FMA_PEAK_GFLOPS,
       matmul_fraction_of_peak: round(matmulGflops / FMA_PEAK_GFLOPS, 3),
       train_step_ms: round(trainMs),
       torch_train_step_ms: torchTrainMs === null ? null : round(torchTrainMs),
       train_step_ratio: torchTrainMs === null ? null : round(trainMs / torchTrainMs, 3),
       train_step_fraction_of_peak: round(trainFlops(cfg, B, T) / (trainMs * 1e6) / FMA_PEAK_GFLOPS, 3),
+      train_k_steps: K,
+      train_k_step_ms: round(kStepMs),
+      train_k_speedup: round(trainMs / kStepMs, 3),
       decode_tok_s_b1: round(median(rates[1]!)),
       decode_tok_s_b8: round(median(rates[8]!)),
+      decode_tok_s_b64: round(median(rates[64]!)),
       torch_decode_tok_s_b1: torch ? round(median(torchRates[1]!)) : null,
       torch_decode_tok_s_b8: torch ? round(median(torchRates[8]!)) : null,
       torch_missing_reason: missing,
       rounds,
       config: { gpt: cfg, batch: B, seq: T, prompt, new_tokens: newTokens, threads },
+      load_average: loadavg().map((x) => round(x, 2)),
     };
   } finally {
     torch?.close();

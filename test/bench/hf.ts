@@ -9,7 +9,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '../../core/engine/engine';
-import { Rng } from '../../core/engine/rng';
 import { Trainer } from '../../core/engine/trainer';
 import { withLora } from '../../core/engine/lora';
 import { loraTargetNames } from '../../core/models/adapters';
@@ -18,7 +17,7 @@ import { estimateMemory } from '../../core/models/memory-estimate';
 import { uploadModel } from '../../core/models/programs';
 import { sampleTokens, samplingConfigSchema } from '../../core/models/sampling';
 import { specialIds } from '../../core/models/tokenizers';
-import { lmLoss, lmLossInputs, transformerConfig, transformerParams } from '../../core/models/transformer';
+import { lmLoss, lmLossInputs, transformerConfig, transformerShapes } from '../../core/models/transformer';
 import { sftBatch } from '../../core/train/sft-trainer';
 import { familyTokenizerJson } from '../core/models/hf-fixture';
 
@@ -69,13 +68,17 @@ export interface HfBenchResult {
   load_average: number[];
 }
 
-/** Random bf16 values N(0, 0.02)-ish, from a seeded generator: the top 16 bits of float32 samples. */
-function randomBf16(count: number, rng: Rng, std: number): Uint16Array {
+/** Random bf16 values, uniform in about +-0.034 (std 0.02), from a seeded xorshift: the top 16 bits of float32s. */
+function randomBf16(count: number, seed: number): Uint16Array {
   const out = new Uint16Array(count);
   const f = new Float32Array(1);
   const bits = new Uint32Array(f.buffer);
+  let x = seed >>> 0 || 1;
   for (let i = 0; i < count; i++) {
-    f[0] = (rng.uniform() * 2 - 1) * std * 1.7;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    f[0] = ((x >>> 0) / 2 ** 32 - 0.5) * 0.069;
     out[i] = bits[0]! >>> 16;
   }
   return out;
@@ -103,18 +106,17 @@ export function writeRandomCheckpoint(dir: string, config: typeof qwen25Shape): 
   writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
   writeFileSync(join(dir, 'tokenizer.json'), familyTokenizerJson('qwen2'));
   writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify({ bos_token: null, eos_token: '<|im_end|>', pad_token: '<|endoftext|>' }));
-  const ours = transformerParams(
+  const ours = transformerShapes(
     transformerConfig({ arch: 'qwen2', vocabSize: config.vocab_size, maxSeqLen: 1, nLayer: config.num_hidden_layers, nHead: config.num_attention_heads, nKvHead: config.num_key_value_heads, nEmbd: config.hidden_size, intermediateSize: config.intermediate_size, tieEmbeddings: true }),
     ['lm'],
   );
-  const rng = new Rng(0);
   const shards: Record<string, { shape: number[]; data: Uint16Array }>[] = [{}, {}];
   const weightMap: Record<string, string> = {};
   Object.entries(ours).forEach(([name, s], i) => {
     // PyTorch's layout: (out, in) for matrices; norms near 1.
     const shape = s.shape.length === 2 && name !== 'embed_tokens.weight' ? [s.shape[1]!, s.shape[0]!] : s.shape;
     const count = shape.reduce((a, b) => a * b, 1);
-    const data = name.endsWith('norm.weight') ? new Uint16Array(count).fill(0x3f80) : randomBf16(count, rng, 0.02);
+    const data = name.endsWith('norm.weight') ? new Uint16Array(count).fill(0x3f80) : randomBf16(count, i + 1);
     const shard = i < Object.keys(ours).length / 2 ? 0 : 1;
     shards[shard]![`model.${name}`] = { shape, data };
     weightMap[`model.${name}`] = `model-0000${shard + 1}-of-00002.safetensors`;
@@ -170,8 +172,7 @@ export async function benchHf(options: HfBenchOptions): Promise<HfBenchResult> {
 
       // 3. LoRA rank 16 on q_proj and v_proj, the base frozen inside the training program
       t0 = performance.now();
-      const specs = transformerParams(cfg, ['lm']);
-      for (const [name, s] of Object.entries(specs)) s.init = imported.tensors[name]!.data as Float32Array;
+      const specs = Object.fromEntries(Object.entries(transformerShapes(cfg, ['lm'])).map(([n, s]) => [n, { shape: s.shape, init: imported.tensors[n]!.data as Float32Array }]));
       const lora = withLora(specs, targets, rank);
       const trainer = await Trainer.create(engine, { params: lora, inputs: lmLossInputs, loss: (p, x) => lmLoss(cfg, p, x) });
       const buildS = (performance.now() - t0) / 1000;

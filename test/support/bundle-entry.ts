@@ -1,6 +1,15 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
+
+/** Vite's `?raw` imports (code in other languages, imported as text), for esbuild. */
+const rawImports: Plugin = {
+  name: 'raw-imports',
+  setup(b) {
+    b.onResolve({ filter: /\?raw$/ }, (args) => ({ path: resolve(args.resolveDir, args.path.slice(0, -'?raw'.length)), namespace: 'raw' }));
+    b.onLoad({ filter: /.*/, namespace: 'raw' }, (args) => ({ contents: readFileSync(args.path, 'utf8'), loader: 'text' }));
+  },
+};
 
 /**
  * Bundles a TypeScript entry into a runnable .mjs, for tests that need our code in a separate process (to kill it
@@ -20,6 +29,7 @@ export async function bundleEntry(entry: string): Promise<string> {
     target: 'node20',
     packages: 'external',
     logLevel: 'silent',
+    plugins: [rawImports],
   });
   return outfile;
 }

@@ -11,7 +11,7 @@ import { ProgressMeter } from '../progress';
 import { rerankerText } from '../reranker-texts';
 import type { Stage, StageContext } from '../stage';
 import { probeSignature, pythonProbeProgram } from '../weak-tests/python-probe';
-import type { RunConfig } from '../run-config';
+import { policyComparison } from '../policy-eval';
 
 /**
  * evaluate: best-of-N on the held-out problems with this iteration's reranker, against random, the free baselines
@@ -25,10 +25,12 @@ export const evaluateStage: Stage = {
   async run(ctx, config) {
     const reranker = latestCheckpoint(ctx.db, ctx.run.id, 'reranker');
     if (reranker === null) throw new Error('evaluate: no reranker has been trained in this run');
-    const evidence = await baselineEvidence(ctx, config);
+    const limits = { timeoutMs: config.execute.timeoutS * 1000, memoryBytes: config.execute.memoryMb * 1024 ** 2 };
+    const evidence = await baselineEvidence(ctx, limits);
     const metrics = iterationMetrics(ctx.db, ctx.run.id, ctx.iteration.id, reranker.id, evidence.evidence);
     const b = metrics.baselines;
     const f = (x: number | null): string => (x === null ? 'n/a' : x.toFixed(3));
+    const policy = policyComparison(ctx.db, ctx.iteration.id, metrics);
     ctx.log(
       'info',
       `iteration ${ctx.iteration.index}: reranked pass@1 ${f(metrics.rerank_pass1)}, random ${f(b.random)}, mean log-prob ${f(b.mean_logprob)}, ` +
@@ -37,26 +39,30 @@ export const evaluateStage: Stage = {
     return {
       write: () => {
         insertProbes(ctx.db, evidence.newProbes);
-        setIterationMetrics(ctx.db, ctx.iteration.id, metrics);
+        setIterationMetrics(ctx.db, ctx.iteration.id, policy ? { ...metrics, policy } : metrics);
       },
-      output: { rerankPass1: metrics.rerank_pass1, randomPass1: metrics.random_pass1, oraclePassN: metrics.oracle_passn, baselines: b },
+      output: { rerankPass1: metrics.rerank_pass1, randomPass1: metrics.random_pass1, oraclePassN: metrics.oracle_passn, baselines: b, ...(policy ? { policy } : {}) },
     };
   },
 };
 
-async function baselineEvidence(
-  ctx: StageContext,
-  config: RunConfig,
+/**
+ * What the baselines need beyond the store: generator log-probs of held-out candidates stored without them, and the
+ * agreement outputs of held-out Python candidates execute did not probe (returned as new probes to store).
+ */
+export async function baselineEvidence(
+  ctx: Pick<StageContext, 'db' | 'run' | 'iteration' | 'engine' | 'sandbox' | 'progress'>,
+  limits: { timeoutMs: number; memoryBytes: number },
 ): Promise<{ evidence: BaselineEvidence; newProbes: Array<{ candidateId: number; signature: string | null }> }> {
   const problems = new Map(listProblems(ctx.db, ctx.run.id).map((p) => [p.id, p]));
   const heldout = listCandidates(ctx.db, ctx.iteration.id).filter((c) => problems.get(c.problemId)!.split === 'heldout');
 
+  // Imported candidates carry no log-probs: the current generator scores them (none when the run has no generator).
   const unscored = heldout.filter((c) => c.logprobs === null || c.logprobs.length === 0);
   const logProbs = new Map<number, { mean: number; sum: number }>();
-  // Candidates from a file with a reranker from scratch have no generator to ask: those baselines stay empty.
-  const generatorCheckpoint = latestCheckpoint(ctx.db, ctx.run.id, 'generator');
-  if (unscored.length > 0 && generatorCheckpoint !== null) {
-    const generator = loadModel(generatorCheckpoint.path);
+  const generatorFile = latestCheckpoint(ctx.db, ctx.run.id, 'generator')?.path;
+  if (unscored.length > 0 && generatorFile !== undefined) {
+    const generator = loadModel(generatorFile);
     const tokenizer = TextTokenizer.load(latestCheckpoint(ctx.db, ctx.run.id, 'tokenizer')!.path);
     const engine = await ctx.engine();
     const model = await uploadModel(engine, generator.config, generator.heads, generator.tensors);
@@ -66,7 +72,6 @@ async function baselineEvidence(
 
   const outputs = new Map(probesOf(ctx.db, ctx.iteration.id));
   const toProbe = heldout.filter((c) => !outputs.has(c.id) && problems.get(c.problemId)!.language === 'python');
-  const limits = { timeoutMs: config.execute.timeoutS * 1000, memoryBytes: config.execute.memoryMb * 1024 ** 2 };
   const meter = new ProgressMeter('agreement', toProbe.length, ctx.progress);
   const results = toProbe.length
     ? await ctx.sandbox.runBatch(

@@ -1,6 +1,6 @@
 import { assembleProgram } from '../../data/assemble';
 import { problemSchema, type Problem } from '../../data/problem';
-import { SandboxRunner, type RunRequest } from '../../sandbox/runner';
+import type { RunRequest } from '../../sandbox/runner';
 import type { ExecutionResult } from '../../sandbox/verdict';
 import { insertExecutions, insertProbes, listCandidates, listProblems, type ExecutionRecord } from '../../store/loop-records';
 import { ProgressMeter } from '../progress';
@@ -29,16 +29,11 @@ export const executeStage: Stage = {
     const first = await runAll(ctx, 'execute', candidates.map(candidateRun));
     const executions: ExecutionRecord[] = candidates.map((c, i) => toRecord(c.id, 0, first[i]!));
 
-    // A second run with a fresh cache: a verdict that changes is inconclusive, and the loop shows it to a person.
+    // A second run past the cache: a verdict that changes is inconclusive, and the loop shows it to a person.
     const inconclusive = candidates.flatMap((c, i) => (['Timeout', 'SandboxError'].includes(first[i]!.status) ? [i] : []));
     if (config.rerunInconclusive && inconclusive.length > 0) {
-      const fresh = new SandboxRunner({ jobs: 2 });
-      try {
-        const again = await fresh.runBatch(inconclusive.map((i) => candidateRun(candidates[i]!)));
-        inconclusive.forEach((i, k) => executions.push(toRecord(candidates[i]!.id, 1, again[k]!)));
-      } finally {
-        await fresh.close();
-      }
+      const again = await ctx.sandbox.runBatch(inconclusive.map((i) => candidateRun(candidates[i]!)), { fresh: true });
+      inconclusive.forEach((i, k) => executions.push(toRecord(candidates[i]!.id, 1, again[k]!)));
     }
 
     const probeTargets = config.probeWeakTests

@@ -3,15 +3,13 @@ import { evaluateStage } from './evaluate';
 import { executeStage } from './execute';
 import { generateStage } from './generate';
 import { mineStage } from './mine';
+import { ppoStage } from './ppo';
 import { scoreStage } from './score';
 import { sftStage } from './sft';
 import { tokenizerStage } from './tokenizer';
 import { trainRerankerStage } from './train-reranker';
 
-/**
- * One iteration, in order. Policy optimisation (PPO against the reranker) goes between train-reranker and
- * evaluate, as one more Stage in this list.
- */
+/** One iteration, in order: policy optimisation (PPO or GRPO against the reranker) follows the reranker's training. */
 export const iterationStages: readonly Stage[] = [
   tokenizerStage,
   sftStage,
@@ -20,5 +18,6 @@ export const iterationStages: readonly Stage[] = [
   scoreStage,
   mineStage,
   trainRerankerStage,
+  ppoStage,
   evaluateStage,
 ];

@@ -43,7 +43,9 @@ export const sftStage: Stage = {
     // LoRA keeps only the adapters, tied to the base by its path and hash.
     const base = lora && folders ? { base: modelBase(folders.generator) } : {};
     saveModel(file, { config: modelConfig, heads: ['lm'], tensors: await result.trainer.parameters(), ...base });
-    const { losses: _losses, ...metrics } = result.metrics;
+    const { losses: _losses, ...trained } = result.metrics;
+    // The provider it trained on goes with the checkpoint: a figure from a GPU run is read as one.
+    const metrics = { ...trained, provider: engine.provider };
     ctx.log('info', `sft: train loss ${metrics.trainLoss.toFixed(3)}, held-out loss ${metrics.heldoutLoss?.toFixed(3) ?? 'n/a'}`);
     return {
       write: () => void insertCheckpoint(ctx.db, { runId: ctx.run.id, iterationId: ctx.iteration.id, kind: 'generator', path: file, parentId: null, meta: metrics }),

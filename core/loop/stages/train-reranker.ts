@@ -3,16 +3,18 @@ import { dirname } from 'node:path';
 import { modelBase } from '../../models/adapters';
 import { loadModel, saveModel } from '../../models/checkpoint';
 import { importHfModel } from '../../models/hf-import';
+import { hasFrozenGenerator, type TransformerConfig } from '../../models/transformer';
 import { TextTokenizer } from '../../models/tokenizers';
 import { buildPairs } from '../../train/pairs';
 import { trainRewardModel } from '../../train/reward-trainer';
 import { overridingLabels } from '../../store/labels';
 import { insertCheckpoint, insertScores, latestCheckpoint } from '../../store/loop-records';
+import { firstCheckpoint } from '../../store/ppo-records';
 import { meterCallback } from '../progress';
 import { runFiles } from '../run-files';
 import { stageSeed } from '../seeds';
 import { checkpointFolders, loraOf, rerankerConfig as checkpointRerankerConfig } from '../checkpoint-models';
-import type { Stage } from '../stage';
+import type { Stage, StageContext } from '../stage';
 import { judgedCandidates } from '../training-candidates';
 
 /**
@@ -34,17 +36,28 @@ export const trainRerankerStage: Stage = {
     const tokenizer = TextTokenizer.load(latestCheckpoint(ctx.db, ctx.run.id, 'tokenizer')!.path);
     // From a checkpoint: the reranker's folder is the backbone (LoRA adapters on it unless full training).
     const folders = checkpointFolders(config);
-    const rerankerConfig = folders ? checkpointRerankerConfig(config, folders.reranker) : config.reranker;
+    // The SFT generator: the starting weights (init 'generator') and the frozen copy whose log-prob the reranker adds.
+    const generatorFile = firstCheckpoint(ctx.db, ctx.run.id, 'generator')?.path;
+    const generator = !folders && generatorFile !== undefined && (config.reward.init === 'generator' || hasFrozenGenerator(config.reranker)) ? loadModel(generatorFile) : null;
+    const rerankerConfig = folders
+      ? { ...checkpointRerankerConfig(config, folders.reranker), rewardLogProbSource: 'own' as const }
+      : withGeneratorLogProb(config.reranker, generator?.config ?? null, ctx.log);
     const lora = folders ? loraOf(config, rerankerConfig, ['reward']) : undefined;
     const start = folders
       ? importHfModel(folders.reranker, { maxSeqLen: config.model.maxSeqLen }).tensors
       : config.reward.init === 'generator'
-        ? loadModel(latestCheckpoint(ctx.db, ctx.run.id, 'generator')!.path).tensors
+        ? // The SFT generator, not a later PPO policy: the reranker's start stays the same every iteration.
+          (generator ?? loadModel(firstCheckpoint(ctx.db, ctx.run.id, 'generator')!.path)).tensors
         : null;
     const engine = await ctx.engine();
     const stateFile = runFiles.rerankerState(ctx.runDir, ctx.iteration.index);
     mkdirSync(dirname(stateFile), { recursive: true });
-    const init = { config: rerankerConfig, ...(start ? { tensors: start } : {}), ...(lora ? { lora } : {}) };
+    const init = {
+      config: rerankerConfig,
+      ...(start ? { tensors: start } : {}),
+      ...(lora ? { lora } : {}),
+      ...(generator && hasFrozenGenerator(rerankerConfig) ? { generator: generator.tensors } : {}),
+    };
     const result = await trainRewardModel(engine, init, tokenizer, texts, pairs, { ...config.reward, ...(folders ? { init: 'generator' as const } : {}), seed }, {
       checkpoint: stateFile,
       heldout,
@@ -52,9 +65,11 @@ export const trainRerankerStage: Stage = {
     });
     const file = runFiles.reranker(ctx.runDir, ctx.iteration.index);
     const base = lora && folders ? { base: modelBase(folders.reranker) } : {};
-    saveModel(file, { config: rerankerConfig, heads: ['reward'], tensors: await result.trainer.parameters(), ...base });
+    saveModel(file, { config: rerankerConfig, heads: ['reward'], tensors: { ...(await result.trainer.parameters()), ...result.frozen }, ...base });
     const previous = latestCheckpoint(ctx.db, ctx.run.id, 'reranker');
-    const { losses: _losses, ...metrics } = result.metrics;
+    const { losses: _losses, ...trained } = result.metrics;
+    // The provider it trained on goes with the checkpoint: a figure from a GPU run is read as one.
+    const metrics = { ...trained, provider: engine.provider };
     const hardPairs = pairs.filter((p) => p.weight > 1).length;
     // Which people's labels these pairs used, so a candidate view can say which iteration learned from its label.
     const labelled = overridingLabels(ctx.db, ctx.run.id);
@@ -76,3 +91,22 @@ export const trainRerankerStage: Stage = {
     };
   },
 };
+
+/**
+ * The reranker as it can be built here: a frozen copy of the generator needs a generator of the reranker's own shape;
+ * without one (candidates imported and no SFT, or a reranker of another size) the log-prob term falls back to the
+ * reranker's own LM head, and the log says so. The saved reranker records what it is.
+ */
+export function withGeneratorLogProb(config: TransformerConfig, generator: TransformerConfig | null, log: StageContext['log']): TransformerConfig {
+  if (!hasFrozenGenerator(config)) return config;
+  const shape = (c: TransformerConfig): string => {
+    const { rewardLogProbWeight: _w, rewardLogProbSource: _s, ...rest } = c;
+    return JSON.stringify(rest);
+  };
+  if (generator !== null && shape(generator) === shape(config)) return config;
+  log(
+    'warn',
+    `train-reranker: ${generator === null ? 'no generator in this run' : "the generator's shape is not the reranker's"}, so the log-prob term is under the reranker's own LM head (reranker.rewardLogProbSource 'own')`,
+  );
+  return { ...config, rewardLogProbSource: 'own' };
+}

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { specialTokens } from './tokenizer-json';
+import { errorMessage } from '../../error-message';
 
 /** A tokenizer file that cannot be used: the message names the file and what is wrong, in one line. */
 export class TokenizerFileError extends Error {
@@ -15,7 +16,7 @@ export class TokenizerFileError extends Error {
 }
 
 function oneLine(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
+  return errorMessage(err).split('\n')[0] ?? '';
 }
 
 function isRecord(x: unknown): x is Record<string, unknown> {

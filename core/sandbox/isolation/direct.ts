@@ -7,6 +7,7 @@ import { baseEnv, bwrapArgs, BWRAP, dropRoot } from './bwrap-args';
 import { CappedCapture } from './capture';
 import type { RawOutcome, SandboxFile, SandboxJob } from './types';
 import { SANDBOX_WORK_DIR } from './types';
+import { errorMessage } from '../../error-message';
 
 const PRLIMIT = '/usr/bin/prlimit';
 
@@ -128,7 +129,7 @@ export async function runDirect(job: SandboxJob, options: DirectOptions): Promis
     }
   } catch (err) {
     if (hostDir) rmSync(hostDir, { recursive: true, force: true });
-    return failed(`cannot prepare the sandbox: ${err instanceof Error ? err.message : String(err)}`, started);
+    return failed(`cannot prepare the sandbox: ${errorMessage(err)}`, started);
   }
   return await new Promise<RawOutcome>((resolve) => {
     const child = spawn(command, args, {

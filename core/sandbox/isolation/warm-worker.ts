@@ -5,6 +5,7 @@ import { capturedFrom } from './capture';
 import { checkedRelative, failed } from './direct';
 import supervisorSource from './supervisor.py?raw';
 import type { RawOutcome, SandboxJob, SandboxWorker } from './types';
+import { errorMessage } from '../../error-message';
 
 export const SANDBOX_PYTHON = '/usr/bin/python3';
 /** The host waits this much past a job's own timeout before it assumes the supervisor was stopped and kills it. */
@@ -129,7 +130,7 @@ export class WarmWorker implements SandboxWorker {
       await this.start();
     } catch (err) {
       this.starting = null;
-      return failed(err instanceof Error ? err.message : String(err), started);
+      return failed(errorMessage(err), started);
     }
     const proc = this.proc;
     if (!proc?.stdin) return failed('the warm sandbox is gone', started);
@@ -149,7 +150,7 @@ export class WarmWorker implements SandboxWorker {
         zygote: job.zygote ?? null,
       });
     } catch (err) {
-      return failed(err instanceof Error ? err.message : String(err), started);
+      return failed(errorMessage(err), started);
     }
     return await new Promise<RawOutcome>((resolve) => {
       const timer = setTimeout(() => {

@@ -61,6 +61,14 @@ describe('rewardranker exec', () => {
     expect(b).not.toHaveProperty('id');
   });
 
+  it("takes a built-in set's name for --problems", async () => {
+    const candidates = join(dir, 'named.jsonl');
+    writeFileSync(candidates, `${JSON.stringify({ task_id: 'HumanEval/0', completion: '    return True\n' })}\n`);
+    const out = join(dir, 'named-out.jsonl');
+    expect(await exec(options({ problems: 'humaneval', candidates, out }))).toBe(0);
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ task_id: 'HumanEval/0', status: 'Exception' });
+  });
+
   it('names the candidates file and the candidate when a task is not among the problems', async () => {
     const candidates = join(dir, 'stray.jsonl');
     writeFileSync(candidates, `${JSON.stringify({ task_id: 'HumanEval/0', completion: '' })}\n${JSON.stringify({ task_id: 'Nope/1', completion: '' })}\n`);

@@ -1,38 +1,24 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { loadCheckpoint, saveCheckpoint } from '../../../core/engine/checkpoint';
-import { Engine } from '../../../core/engine/engine';
 import { Rng } from '../../../core/engine/rng';
 import { readSafetensors, writeSafetensors } from '../../../core/engine/safetensors';
 import { Trainer } from '../../../core/engine/trainer';
-import { gptLoss, gptLossInputs, gptParams } from '../../../core/models/gpt';
-import { countingRows, f32, lmBatch, tinyGPT } from './gpt-fixture';
+import { countingRows, f32, lmBatch, lmSpec, tinyLM } from './lm-fixture';
+import { useEngine, useTempDir } from '../../support/engine-fixture';
 
-let engine: Engine;
-let dir: string;
-beforeAll(async () => {
-  engine = await Engine.start();
-  dir = mkdtempSync(join(tmpdir(), 'engine-ckpt-'));
-});
-afterAll(async () => {
-  await engine.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const engine = useEngine();
+const dir = useTempDir('engine-ckpt-');
 
-const spec = {
-  params: gptParams(tinyGPT, 5),
-  inputs: gptLossInputs,
-  loss: (p: Parameters<typeof gptLoss>[1], x: Parameters<typeof gptLoss>[2]) => gptLoss(tinyGPT, p, x),
-};
+const spec = lmSpec(5);
 
 async function steps(trainer: Trainer, rng: Rng, n: number): Promise<number[]> {
   const losses: number[] = [];
   for (let i = 0; i < n; i++) {
     // Micro-batches of random lengths: the data, not just the math, comes from the saved generator.
     const len = 6 + rng.int(6);
-    const batch = [lmBatch(countingRows(rng, 2, len, tinyGPT.vocabSize)), lmBatch(countingRows(rng, 2, len, tinyGPT.vocabSize))];
+    const batch = [lmBatch(countingRows(rng, 2, len, tinyLM.vocabSize)), lmBatch(countingRows(rng, 2, len, tinyLM.vocabSize))];
     losses.push((await trainer.trainStep(i % 2 ? batch : batch[0]!, 3e-3)).loss);
   }
   return losses;

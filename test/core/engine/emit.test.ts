@@ -1,17 +1,11 @@
 import onnxProto from 'onnx-proto';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { emitProgram } from '../../../core/engine/emit';
-import { Engine } from '../../../core/engine/engine';
 import type { Tensor } from '../../../core/engine/graph';
 import { add, input, matmul, param, reshape, sum } from '../../../core/engine/ops';
+import { useEngine } from '../../support/engine-fixture';
 
-let engine: Engine;
-beforeAll(async () => {
-  engine = await Engine.start();
-});
-afterAll(async () => {
-  await engine.close();
-});
+const engine = useEngine();
 
 function build(): Tensor {
   const x = input('x', ['B', 'T', 4]);

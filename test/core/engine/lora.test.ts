@@ -1,40 +1,34 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { Engine } from '../../../core/engine/engine';
+import { expect, test } from 'vitest';
 import { withLora } from '../../../core/engine/lora';
 import { Rng } from '../../../core/engine/rng';
 import { Trainer } from '../../../core/engine/trainer';
-import { gptLoss, gptLossInputs, gptParams } from '../../../core/models/gpt';
-import { lmBatch, tinyGPT } from './gpt-fixture';
+import { transformerParams } from '../../../core/models/transformer';
+import { lmBatch, lmSpec, tinyLM } from './lm-fixture';
+import { useEngine } from '../../support/engine-fixture';
 
-let engine: Engine;
-beforeAll(async () => {
-  engine = await Engine.start();
-});
-afterAll(async () => {
-  await engine.close();
-});
+const engine = useEngine();
 
-const loss = (p: Parameters<typeof gptLoss>[1], x: Parameters<typeof gptLoss>[2]) => gptLoss(tinyGPT, p, x);
+const { inputs: lmInputs, loss } = lmSpec(8);
 
 /** Rows counting up by `stride` modulo the vocabulary. */
 function rows(rng: Rng, B: number, stride: number): number[][] {
   return Array.from({ length: B }, () => {
-    const start = rng.int(tinyGPT.vocabSize);
-    return Array.from({ length: 17 }, (_, t) => (start + stride * t) % tinyGPT.vocabSize);
+    const start = rng.int(tinyLM.vocabSize);
+    return Array.from({ length: 17 }, (_, t) => (start + stride * t) % tinyLM.vocabSize);
   });
 }
 
 test('LoRA trains low-rank adapters over a frozen base that stays inside the program', async () => {
   // A base model first learns to count by 1; the adapters then teach it to count by 2.
   const rng = new Rng(1);
-  const pre = await Trainer.create(engine, { params: gptParams(tinyGPT, 8), inputs: gptLossInputs, loss });
+  const pre = await Trainer.create(engine, lmSpec(8));
   for (let step = 0; step < 40; step++) await pre.trainStep(lmBatch(rows(rng, 4, 1)), 1e-2);
   const trained = await pre.parameters();
   const base = Object.fromEntries(
-    Object.entries(gptParams(tinyGPT, 8)).map(([n, s]) => [n, { ...s, init: trained[n]!.data as Float32Array }]),
+    Object.entries(transformerParams(tinyLM, ['lm'], 8)).map(([n, s]) => [n, { ...s, init: trained[n]!.data as Float32Array }]),
   );
   const targets = [0, 1].flatMap((l) => ['attn.c_attn', 'mlp.c_fc', 'mlp.c_proj'].map((w) => `h.${l}.${w}.weight`));
-  const lora = await Trainer.create(engine, { params: withLora(base, targets, 4), inputs: gptLossInputs, loss });
+  const lora = await Trainer.create(engine, { params: withLora(base, targets, 4), inputs: lmInputs, loss });
 
   // Only the adapters train and cross the boundary; frozen weights are initializers, not inputs.
   expect(lora.names.sort()).toEqual(targets.flatMap((t) => [`${t}.lora_A`, `${t}.lora_B`]).sort());

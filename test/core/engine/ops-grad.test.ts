@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { attention, causalMask, crossEntropy, gelu, layerNorm, maskBias, rmsNorm, rotary, rotaryTables, silu } from '../../../core/engine/composites';
 import { grad } from '../../../core/engine/autodiff';
 import { emitProgram } from '../../../core/engine/emit';
-import { Engine } from '../../../core/engine/engine';
 import type { Tensor } from '../../../core/engine/graph';
 import * as op from '../../../core/engine/ops';
 import { checkGradient } from './gradcheck';
+import { useEngine } from '../../support/engine-fixture';
 
-let engine: Engine;
-beforeAll(async () => {
-  engine = await Engine.start();
-});
-afterAll(async () => {
-  await engine.close();
-});
+const engine = useEngine();
 
 const i64 = (values: number[], shape: number[]): Tensor => op.constant(BigInt64Array.from(values, BigInt), shape, 'int64');
 

@@ -2,8 +2,8 @@ import { expect, test } from 'vitest';
 import { emitProgram } from '../../../core/engine/emit';
 import { GraphError } from '../../../core/engine/graph';
 import { add, concat, input, matmul, param, reshape, softmax } from '../../../core/engine/ops';
-import { gptLoss, gptParams } from '../../../core/models/gpt';
-import { tinyGPT } from './gpt-fixture';
+import { transformerHidden, transformerParams } from '../../../core/models/transformer';
+import { tinyLM } from './lm-fixture';
 
 const here = /\(at test\/core\/engine\/shapes\.test\.ts:\d+:\d+\)$/;
 
@@ -30,16 +30,14 @@ test('reshape and concat check sizes at build time', () => {
 });
 
 test('an error inside a model names the model line that built the op', () => {
-  const specs = gptParams(tinyGPT);
+  const specs = transformerParams(tinyLM);
   const p = Object.fromEntries(Object.entries(specs).map(([n, s]) => [n, param(n, s.shape)]));
-  const x = {
-    idx: input('idx', ['B', 'T'], 'int64'),
-    pos: input('pos', ['B', 'S'], 'int64'),
-    targets: input('targets', ['B', 'T'], 'int64'),
-    mask: input('mask', ['B', 'T']),
-  };
-  expect(() => gptLoss(tinyGPT, p, x)).toThrow(/^Add: shapes \[B, T, 32\] and \[B, S, 32\] don't broadcast \(dim 1: T vs S\) \(at core\/models\/gpt\.ts:\d+:\d+\)$/);
-  expect(() => reshape(x.mask, ['B', 'T', 0.5, 2])).toThrow(/^Reshape: target dim 0.5 in \[B, T, 0.5, 2\] is not a positive integer/);
+  const idx = input('idx', ['B', 'T'], 'int64');
+  const pos = input('pos', ['B', 'S'], 'int64');
+  expect(() => transformerHidden(tinyLM, p, idx, { pos })).toThrow(
+    /^Add: shapes \[B, T, 32\] and \[B, S, 32\] don't broadcast \(dim 1: T vs S\) \(at core\/models\/transformer\.ts:\d+:\d+\)$/,
+  );
+  expect(() => reshape(input('mask', ['B', 'T']), ['B', 'T', 0.5, 2])).toThrow(/^Reshape: target dim 0.5 in \[B, T, 0.5, 2\] is not a positive integer/);
 });
 
 test('two different tensors with one name are refused when emitted', () => {

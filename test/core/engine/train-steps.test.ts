@@ -1,14 +1,11 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { Engine } from '../../../core/engine/engine';
+import { afterAll, expect, test } from 'vitest';
 import type { HostTensor } from '../../../core/engine/protocol';
 import { Rng } from '../../../core/engine/rng';
 import { Trainer, type TrainSpec } from '../../../core/engine/trainer';
 import { lmLoss, lmLossInputs, transformerConfig, transformerParams } from '../../../core/models/transformer';
+import { useEngine } from '../../support/engine-fixture';
 
-let engine: Engine;
-beforeAll(async () => {
-  engine = await Engine.start();
-});
+const engine = useEngine();
 afterAll(() => engine.close());
 
 const cfg = transformerConfig({ vocabSize: 40, maxSeqLen: 16, nLayer: 2, nHead: 2, nEmbd: 16 });

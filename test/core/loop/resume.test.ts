@@ -19,7 +19,7 @@ function results(workspace: string): unknown {
       scores: db.prepare('SELECT candidate_id, checkpoint_id, score FROM scores ORDER BY candidate_id, checkpoint_id').all(),
       stages: (db.prepare('SELECT iteration_id, stage, output_json FROM stages ORDER BY iteration_id, stage').all() as Array<{ output_json: string }>).map(
         // Throughput and durations are the machine's, not the run's.
-        (s) => ({ ...s, output_json: s.output_json.replace(/"(seconds|tokensPerSecond|pairsPerSecond)":[0-9.e+-]+/g, '"$1":0') }),
+        (s) => ({ ...s, output_json: s.output_json.replace(/"(seconds|secondsPerRound|secondsPerStep|tokensPerSecond|pairsPerSecond)":[0-9.e+-]+/g, '"$1":0') }),
       ),
     };
   } finally {
@@ -39,9 +39,12 @@ describe('resuming the loop after kill -9', () => {
       generator: { ...tiny, vocabSize: 320 },
       reranker: { ...tiny, vocabSize: 320 },
       sft: { steps: 8, batchSize: 16, checkpointEvery: 2 },
-      generate: { candidatesFile: writeDefaultSetCandidates() },
       execute: { timeoutS: 1 },
       reward: { steps: 8, batchPairs: 8 },
+      // PPO at its smallest, its policy evaluated on a few held-out problems with short samples.
+      ppo: { updates: 2, promptsPerUpdate: 4, samplesPerPrompt: 2, maxNewTokens: 12, epochs: 1, miniBatches: 1 },
+      sampling: { n: 2, maxNewTokens: 12 },
+      generate: { candidatesFile: writeDefaultSetCandidates(), heldoutProblems: 6 },
     });
   });
 
@@ -60,7 +63,7 @@ describe('resuming the loop after kill -9', () => {
     expect(expected.metrics.every((m) => m.metrics_json !== null)).toBe(true);
 
     const crashed = mkdtempSync(join(tmpdir(), 'rr-resume-b-'));
-    for (const killAt of ['0:sft', '1:train-reranker']) {
+    for (const killAt of ['0:sft', '1:train-reranker', '1:ppo']) {
       const killed = run(crashed, killAt);
       expect(killed.signal, killed.stderr).toBe('SIGKILL');
     }

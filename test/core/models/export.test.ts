@@ -1,27 +1,18 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { Engine } from '../../../core/engine/engine';
+import { expect, test } from 'vitest';
 import { exportReranker, readReranker } from '../../../core/models/export';
 import { uploadModel } from '../../../core/models/programs';
 import { specialIds } from '../../../core/models/tokenizers';
 import { transformerConfig } from '../../../core/models/transformer';
 import { scoreCandidates } from '../../../core/train/reward-trainer';
 import { initialWeights, tinyTokenizer } from './model-fixture';
+import { useEngine, useTempDir } from '../../support/engine-fixture';
 
-let engine: Engine;
-let dir: string;
-beforeAll(async () => {
-  engine = await Engine.start();
-  dir = mkdtempSync(join(tmpdir(), 'export-test-'));
-});
-afterAll(async () => {
-  await engine.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const engine = useEngine();
+const dir = useTempDir('export-test-');
 
 const tokenizer = tinyTokenizer();
 const special = specialIds(tokenizer);

@@ -1,10 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { readSafetensors } from '../../../core/engine/safetensors';
-import { Engine } from '../../../core/engine/engine';
 import { makeProblem } from '../../../core/data/problem';
 import { loraTargetNames, mergeLora, modelBase } from '../../../core/models/adapters';
 import { loadModel, saveModel } from '../../../core/models/checkpoint';
@@ -16,17 +14,10 @@ import { problemPromptText } from '../../../core/models/prompting';
 import { type ChatMessage, renderChat, specialIds } from '../../../core/models/tokenizers';
 import { trainSft } from '../../../core/train/sft-trainer';
 import { chatTemplateFile, hfFixture } from './hf-fixture';
+import { useEngine, useTempDir } from '../../support/engine-fixture';
 
-let engine: Engine;
-let scratch: string;
-beforeAll(async () => {
-  engine = await Engine.start();
-  scratch = mkdtempSync(join(tmpdir(), 'hf-checkpoints-'));
-});
-afterAll(async () => {
-  await engine.close();
-  rmSync(scratch, { recursive: true, force: true });
-});
+const engine = useEngine();
+const scratch = useTempDir('hf-checkpoints-');
 
 for (const [arch, dtype, sharded] of [['llama', 'BF16', true], ['qwen2', 'BF16', true], ['qwen2', 'F16', false]] as const) {
   test(`a ${dtype} ${arch} checkpoint (${sharded ? 'two shards' : 'one file'}) imports with PyTorch's logits (to bf16 precision)`, async () => {

@@ -1,9 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { Engine } from '../../../core/engine/engine';
+import { expect, test } from 'vitest';
 import { importHfModel } from '../../../core/models/hf-import';
 import { logitsProgram, uploadModel } from '../../../core/models/programs';
 import { specialIds, trainTokenizer } from '../../../core/models/tokenizers';
@@ -11,17 +9,10 @@ import { promptTokens, sampleTokens, samplingConfigSchema } from '../../../core/
 import { makeProblem } from '../../../core/data/problem';
 import { trainSft } from '../../../core/train/sft-trainer';
 import { tinyTokenizer } from './model-fixture';
+import { useEngine, useTempDir } from '../../support/engine-fixture';
 
-let engine: Engine;
-let root: string;
-beforeAll(async () => {
-  engine = await Engine.start();
-  root = mkdtempSync(join(tmpdir(), 'hf-import-'));
-});
-afterAll(async () => {
-  await engine.close();
-  rmSync(root, { recursive: true, force: true });
-});
+const engine = useEngine();
+const root = useTempDir('hf-import-');
 
 const script = join(import.meta.dirname, 'hf_reference.py');
 const tokenizer = tinyTokenizer();

@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { Engine } from '../../../core/engine/engine';
+import { expect, test } from 'vitest';
 import { Trainer } from '../../../core/engine/trainer';
 import { feedsFor, logitsProgram, modelOfTrainer, rewardProgram, tokenHeadProgram, uploadModel } from '../../../core/models/programs';
 import { sampleTokens, samplingConfigSchema } from '../../../core/models/sampling';
 import { specialIds } from '../../../core/models/tokenizers';
 import { type TransformerConfigInput, prmLoss, prmLossInputs, transformerConfig, transformerParams } from '../../../core/models/transformer';
 import { initialWeights, tinyTokenizer } from './model-fixture';
+import { useEngine } from '../../support/engine-fixture';
 
-let engine: Engine;
-beforeAll(async () => {
-  engine = await Engine.start();
-});
-afterAll(async () => {
-  await engine.close();
-});
+const engine = useEngine();
 
 const tokenizer = tinyTokenizer();
 const special = specialIds(tokenizer);

@@ -1,11 +1,14 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ArtifactCache } from '../../../core/sandbox/artifact-cache';
 import { classifyExit } from '../../../core/sandbox/classify';
+import { InFlight } from '../../../core/sandbox/in-flight';
 import type { Language } from '../../../core/sandbox/language';
 import { python } from '../../../core/sandbox/languages/python';
 import { SandboxRunner } from '../../../core/sandbox/runner';
+import { leaseSharedSandbox } from '../../../core/sandbox/shared-runner';
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'rr-sandbox-cache-'));
 afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
@@ -119,6 +122,22 @@ describe('runner', () => {
     }
   });
 
+  it('runs a batch fresh when asked: past the cache and past a run of the same program in progress', async () => {
+    const runner = new SandboxRunner({ jobs: 2 });
+    try {
+      const program = 'import random\nprint(random.random())\n';
+      const first = await runner.run({ language: 'python', program });
+      const [cached] = await runner.runBatch([{ language: 'python', program }]);
+      const [again, twin] = await runner.runBatch([{ language: 'python', program }, { language: 'python', program }], { fresh: true });
+      expect([first.cached, cached!.cached, again!.cached, twin!.cached]).toEqual([false, true, false, false]);
+      // Three real runs: three different random numbers; the cache still answers with the first.
+      expect(new Set([first, again!, twin!].map((r) => r.stdout.text)).size).toBe(3);
+      expect((await runner.run({ language: 'python', program })).stdout.text).toBe(first.stdout.text);
+    } finally {
+      await runner.close();
+    }
+  });
+
   it('reports progress once per program', async () => {
     const runner = new SandboxRunner({ jobs: 2 });
     try {
@@ -169,5 +188,50 @@ describe('process-group fall-back (where bubblewrap cannot run)', () => {
     } finally {
       await runner.close();
     }
+  });
+});
+
+describe('the shared pool', () => {
+  it('is one runner sized by the CPUs for every user, closed when the last one releases it', async () => {
+    const a = leaseSharedSandbox();
+    const b = leaseSharedSandbox();
+    expect(b.runner).toBe(a.runner);
+    expect(a.runner.jobs).toBe(availableParallelism());
+    expect((await b.runner.run({ language: 'python', program: 'print(1)\n' })).status).toBe('OK');
+    await a.release();
+    await a.release();
+    // b still holds it: the same runner, still running programs.
+    const c = leaseSharedSandbox();
+    expect(c.runner).toBe(b.runner);
+    await b.release();
+    await c.release();
+    const d = leaseSharedSandbox();
+    expect(d.runner).not.toBe(a.runner);
+    await d.release();
+  });
+});
+
+describe("the runner's parts", () => {
+  it('the artifact cache drops the oldest entries past its budget, and keeps no single huge one', () => {
+    const cache = new ArtifactCache();
+    // The entries may share one buffer: the cache counts bytes, it does not copy them.
+    const block = Buffer.alloc(60 * 1024 ** 2);
+    const mb = (n: number) => [{ path: 'a.out', content: n === 60 ? block : Buffer.alloc(n * 1024 ** 2) }];
+    for (let i = 0; i < 5; i++) cache.set(`k${i}`, mb(60));
+    expect([0, 1, 2, 3, 4].map((i) => cache.get(`k${i}`) !== undefined)).toEqual([false, true, true, true, true]);
+    cache.set('huge', mb(65));
+    expect(cache.get('huge')).toBeUndefined();
+  });
+
+  it('in-flight work is shared by key until it settles', async () => {
+    const inFlight = new InFlight<number>();
+    let calls = 0;
+    let finish: (n: number) => void = () => {};
+    const first = inFlight.start('k', () => new Promise<number>((resolve) => ((finish = resolve), calls++)));
+    expect(inFlight.get('k')).toBe(first);
+    finish(7);
+    expect(await first).toBe(7);
+    expect(inFlight.get('k')).toBeUndefined();
+    expect(calls).toBe(1);
   });
 });

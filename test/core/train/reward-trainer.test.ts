@@ -1,17 +1,12 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { Engine } from '../../../core/engine/engine';
+import { expect, test } from 'vitest';
 import { trainTokenizer } from '../../../core/models/tokenizers';
+import { uploadModel } from '../../../core/models/programs';
 import { transformerConfig } from '../../../core/models/transformer';
 import { buildPairs, type JudgedCandidate } from '../../../core/train/pairs';
 import { type HeldoutCandidate, scoreCandidates, trainRewardModel } from '../../../core/train/reward-trainer';
+import { useEngine } from '../../support/engine-fixture';
 
-let engine: Engine;
-beforeAll(async () => {
-  engine = await Engine.start();
-});
-afterAll(async () => {
-  await engine.close();
-});
+const engine = useEngine();
 
 // Problems "add k": a passing candidate adds k, failing ones subtract it or add another constant (near misses).
 const problem = (k: number): string => `def add_${k}(x):\n`;
@@ -69,4 +64,31 @@ test('at a zero reward head the loss is -log sigmoid(-margin) whatever the pair 
   expect(await run(5, 0)).toBeCloseTo(Math.log(2), 5);
   // ...and the margin moves it to -log sigmoid(-1) = 1.3133.
   expect(await run(1, 1)).toBeCloseTo(1.3133, 3);
+});
+
+test('a reranker carrying a frozen generator keeps its log-prob term exactly while the backbone trains', async () => {
+  const train = judged([1, 2, 3, 4], 't').list;
+  const texts = new Map(train.map((c) => [c.id, { prompt: c.prompt, completion: c.completion }]));
+  const pairs = buildPairs(train, { maxPairsPerProblem: 4, hardNegativeWeight: 1, seed: 0 });
+  // A "generator": a briefly trained reranker backbone stands in; what matters is that its weights are not the reranker's.
+  const generator = (await trainRewardModel(engine, { config: cfg }, tokenizer, texts, pairs, { steps: 5, batchPairs: 8, lr: 3e-3, init: 'scratch' })).trainer;
+  const genTensors = await generator.parameters();
+  const withGen = transformerConfig({ ...cfg, rewardLogProbWeight: 1, rewardLogProbSource: 'generator' });
+  const plain = transformerConfig({ ...cfg, rewardLogProbWeight: 1 });
+  const items = train.map((c) => ({ prompt: c.prompt, completion: c.completion }));
+  // The generator's own mean log-prob of each sequence: a zero-head reranker that is the generator, scoring with its own LM.
+  const zeroHead = { ...genTensors, 'reward_head.weight': { dtype: 'float32' as const, dims: [cfg.nEmbd, 1], data: new Float32Array(cfg.nEmbd) } };
+  const reference = await scoreCandidates(engine, await uploadModel(engine, plain, ['reward'], { ...zeroHead, 'reward_head.bias': { dtype: 'float32', dims: [1], data: new Float32Array(1) } }), tokenizer, items);
+
+  const rm = await trainRewardModel(engine, { config: withGen, generator: genTensors }, tokenizer, texts, pairs, { steps: 20, batchPairs: 8, lr: 3e-3, init: 'scratch' }, { heldout: train });
+  expect(Object.keys(rm.frozen).every((n) => n.startsWith('generator.'))).toBe(true);
+  const trained = await rm.trainer.parameters();
+  // The score minus the trained head's part is the generator's log-prob, unchanged by training.
+  const headOnly = await scoreCandidates(engine, await uploadModel(engine, transformerConfig({ ...cfg }), ['reward'], trained), tokenizer, items);
+  rm.heldoutScores.forEach((s, i) => expect(s - headOnly[i]!).toBeCloseTo(reference[i]!, 4));
+  expect(rm.metrics.trainLoss).toBeLessThan(rm.metrics.losses[0]!);
+  // Saved with its frozen part, the reranker scores the same after a reload through the engine.
+  const reloaded = await scoreCandidates(engine, await uploadModel(engine, withGen, ['reward'], { ...trained, ...rm.frozen }), tokenizer, items);
+  reloaded.forEach((s, i) => expect(s).toBeCloseTo(rm.heldoutScores[i]!, 5));
+  await expect(trainRewardModel(engine, { config: withGen }, tokenizer, texts, pairs, { steps: 1, init: 'scratch' })).rejects.toThrow(/frozen generator needs tensor/);
 });

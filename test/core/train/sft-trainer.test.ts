@@ -1,24 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { makeProblem } from '../../../core/data/problem';
-import { Engine } from '../../../core/engine/engine';
 import { promptTokens, sampleTokens, samplingConfigSchema } from '../../../core/models/sampling';
 import { specialIds, trainTokenizer } from '../../../core/models/tokenizers';
 import { transformerConfig } from '../../../core/models/transformer';
 import { trainSft } from '../../../core/train/sft-trainer';
+import { useEngine, useTempDir } from '../../support/engine-fixture';
 
-let engine: Engine;
-let dir: string;
-beforeAll(async () => {
-  engine = await Engine.start();
-  dir = mkdtempSync(join(tmpdir(), 'sft-test-'));
-});
-afterAll(async () => {
-  await engine.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const engine = useEngine();
+const dir = useTempDir('sft-test-');
 
 const ops = ['+', '-', '*'] as const;
 const names = { '+': 'add', '-': 'sub', '*': 'mul' } as const;

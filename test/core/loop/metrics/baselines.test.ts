@@ -7,6 +7,7 @@ import { type BaselineCandidate, baselines, normalizeProgram, picks } from '../.
 import { insertCandidates, insertCheckpoint, insertExecutions, insertProblems, insertScores, listCandidates, listProblems } from '../../../../core/store/loop-records';
 import { openStore } from '../../../../core/store/open-store';
 import { createRun, ensureIteration } from '../../../../core/store/runs';
+import { bestFreeBaseline, formatStatus } from '../../../../core/loop/status';
 
 /** A candidate with everything a pick can read; `over` sets what the case is about. */
 function cand(order: number, passed: boolean, over: Partial<BaselineCandidate> = {}): BaselineCandidate {
@@ -134,5 +135,20 @@ describe('iteration metrics carry the baselines, overall and per language', () =
     expect(m.per_language.python!.baselines.mean_logprob).toBe(1);
     expect(m.per_language.lua!.baselines.mean_logprob).toBeNull();
     db.close();
+  });
+});
+
+describe('the status table', () => {
+  it('shows the best free baseline (and which) beside the reranker, and agreement', () => {
+    const b = { random: 0.3, mean_logprob: 0.6, sum_logprob: 0.62, majority: 0.55, agreement: 0.7, agreement_rerank: 0.72, oracle: 0.8 };
+    expect(bestFreeBaseline(b)).toEqual({ name: 'sum_logprob', pass1: 0.62 });
+    expect(bestFreeBaseline(undefined)).toBeNull();
+    const metrics = { rerank_pass1: 0.65, random_pass1: 0.3, oracle_passn: 0.8, gap_closed: 0.7, reranker_auc: 0.8, hard_negatives: 0, disputed: 0 };
+    const table = formatStatus({
+      run: 'r',
+      iterations: [{ index: 0, stage: 'evaluate', status: 'done', error: null, metrics: { ...metrics, best_free_baseline: bestFreeBaseline(b), agreement_pass1: 0.7, agreement_rerank_pass1: 0.72 } }],
+    });
+    expect(table.split('\n')[0]).toMatch(/rerank@1\s+best free@1\s+agree@1\s+agree\+rr@1/);
+    expect(table.split('\n')[1]).toMatch(/0\.650\s+0\.620 sum_logprob\s+0\.700\s+0\.720/);
   });
 });

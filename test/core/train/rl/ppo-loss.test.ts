@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { grad } from '../../../../core/engine/autodiff';
 import { emitProgram } from '../../../../core/engine/emit';
-import { Engine } from '../../../../core/engine/engine';
 import type { Tensor } from '../../../../core/engine/graph';
 import { constant, param, sum } from '../../../../core/engine/ops';
 import { clamp, clippedSurrogate, clippedValueLoss, entropy, maximum } from '../../../../core/train/rl/ppo-loss';
 import { checkGradient } from '../../engine/gradcheck';
+import { useEngine } from '../../../support/engine-fixture';
 
-let engine: Engine;
-beforeAll(async () => {
-  engine = await Engine.start();
-});
-afterAll(async () => {
-  await engine.close();
-});
+const engine = useEngine();
 
 const f64 = (values: number[], dims: number[]) => ({ dtype: 'float64' as const, dims, data: Float64Array.from(values) });
 

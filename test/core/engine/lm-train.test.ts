@@ -1,47 +1,33 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { warmupCosine } from '../../../core/engine/adamw';
-import { Engine } from '../../../core/engine/engine';
 import { Rng } from '../../../core/engine/rng';
 import { Trainer } from '../../../core/engine/trainer';
-import { gptLoss, gptLossInputs, gptParams } from '../../../core/models/gpt';
-import { countingRows, lmBatch, tinyGPT } from './gpt-fixture';
+import { countingRows, lmBatch, lmSpec as spec, tinyLM } from './lm-fixture';
+import { useEngine } from '../../support/engine-fixture';
 
-let engine: Engine;
-beforeAll(async () => {
-  engine = await Engine.start();
-});
-afterAll(async () => {
-  await engine.close();
-});
+const engine = useEngine();
 
-const spec = (seed = 0, optimizer = {}) => ({
-  params: gptParams(tinyGPT, seed),
-  inputs: gptLossInputs,
-  loss: (p: Parameters<typeof gptLoss>[1], x: Parameters<typeof gptLoss>[2]) => gptLoss(tinyGPT, p, x),
-  optimizer,
-});
-
-describe('training a GPT inside the graph', () => {
+describe('training the transformer inside the graph', () => {
   test('the loss falls and the parameters change', async () => {
-    const trainer = await Trainer.create(engine, spec());
+    const trainer = await Trainer.create(engine, spec(0));
     const before = await trainer.parameters();
     const rng = new Rng(7);
     const losses: number[] = [];
     for (let step = 1; step <= 60; step++) {
       const lr = warmupCosine(step, { peak: 1e-2, warmup: 5, total: 60 });
-      const { loss, gradNorm } = await trainer.trainStep(lmBatch(countingRows(rng, 4, 17, tinyGPT.vocabSize)), lr);
+      const { loss, gradNorm } = await trainer.trainStep(lmBatch(countingRows(rng, 4, 17, tinyLM.vocabSize)), lr);
       expect(Number.isFinite(gradNorm)).toBe(true);
       losses.push(loss);
     }
     const after = await trainer.parameters();
     expect(after['h.0.attn.c_attn.weight']!.data).not.toEqual(before['h.0.attn.c_attn.weight']!.data);
-    expect(losses[0]).toBeGreaterThan(Math.log(tinyGPT.vocabSize) - 0.3);
+    expect(losses[0]).toBeGreaterThan(Math.log(tinyLM.vocabSize) - 0.3);
     expect(losses.at(-1)!).toBeLessThan(losses[0]! * 0.5);
   });
 
   test('two accumulated micro-batches give the step of their union', async () => {
     const rng = new Rng(3);
-    const rows = countingRows(rng, 4, 9, tinyGPT.vocabSize);
+    const rows = countingRows(rng, 4, 9, tinyLM.vocabSize);
     // A large eps keeps Adam's first step smooth in the gradient (at eps 1e-8 it is nearly sign(g)).
     const whole = await Trainer.create(engine, spec(1, { eps: 1e-3 }));
     const split = await Trainer.create(engine, spec(1, { eps: 1e-3 }));
@@ -75,12 +61,12 @@ describe('training a GPT inside the graph', () => {
   test('gradient clipping bounds the update while reporting the raw norm', async () => {
     const clipped = await Trainer.create(engine, spec(4, { clipNorm: 1e-3, weightDecay: 0 }));
     const free = await Trainer.create(engine, spec(4, { clipNorm: 0, weightDecay: 0 }));
-    const batch = lmBatch(countingRows(new Rng(5), 2, 9, tinyGPT.vocabSize));
+    const batch = lmBatch(countingRows(new Rng(5), 2, 9, tinyLM.vocabSize));
     const r1 = await clipped.trainStep(batch, 1e-3);
     const r2 = await free.trainStep(batch, 1e-3);
     expect(r1.gradNorm).toBeCloseTo(r2.gradNorm, 4);
     // Adam normalises the first step's size, so clipping shows in the second step's moments instead.
-    const next = lmBatch(countingRows(new Rng(6), 2, 9, tinyGPT.vocabSize));
+    const next = lmBatch(countingRows(new Rng(6), 2, 9, tinyLM.vocabSize));
     await clipped.trainStep(next, 1e-3);
     await free.trainStep(next, 1e-3);
     const s1 = await clipped.state();

@@ -1,9 +1,17 @@
 import type { HostTensor } from '../../../core/engine/protocol';
 import { Rng } from '../../../core/engine/rng';
-import type { GPTConfig } from '../../../core/models/gpt';
+import { type Params, type TransformerConfig, lmLoss, lmLossInputs, transformerConfig, transformerParams } from '../../../core/models/transformer';
 
-/** A GPT small enough for unit tests (the benchmark runs the full-size one). */
-export const tinyGPT: GPTConfig = { vocabSize: 48, blockSize: 32, nLayer: 2, nHead: 2, nEmbd: 32 };
+/** The product's transformer (GPT-2 layout), small enough for unit tests (the benchmark runs the full-size one). */
+export const tinyLM: TransformerConfig = transformerConfig({ arch: 'gpt2', vocabSize: 48, maxSeqLen: 32, nLayer: 2, nHead: 2, nEmbd: 32 });
+
+/** A Trainer spec of the tiny LM's language-model loss from seeded initial weights. */
+export const lmSpec = (seed: number, optimizer = {}) => ({
+  params: transformerParams(tinyLM, ['lm'], seed),
+  inputs: lmLossInputs,
+  loss: (p: Params, x: Params) => lmLoss(tinyLM, p, x),
+  optimizer,
+});
 
 export const i64 = (values: number[], dims: number[]): HostTensor => ({ dtype: 'int64', dims, data: BigInt64Array.from(values, BigInt) });
 export const f32 = (values: number[], dims: number[]): HostTensor => ({ dtype: 'float32', dims, data: Float32Array.from(values) });
@@ -17,18 +25,16 @@ export function lmBatch(rows: number[][], pad = 0): Record<string, HostTensor> {
   const B = rows.length;
   const idx: number[] = [];
   const targets: number[] = [];
-  const pos: number[] = [];
   const mask: number[] = [];
   for (const r of rows) {
     for (let t = 0; t < T; t++) {
       const real = t + 1 < r.length;
       idx.push(t < r.length ? r[t]! : pad);
       targets.push(real ? r[t + 1]! : pad);
-      pos.push(t);
       mask.push(real ? 1 : 0);
     }
   }
-  return { idx: i64(idx, [B, T]), targets: i64(targets, [B, T]), pos: i64(pos, [B, T]), mask: f32(mask, [B, T]) };
+  return { idx: i64(idx, [B, T]), targets: i64(targets, [B, T]), mask: f32(mask, [B, T]) };
 }
 
 /** Rows of a learnable pattern: counting up modulo the vocabulary from a random start. */
