@@ -157,8 +157,10 @@ describe('the notebook in Chromium', () => {
   it('cancels an iteration mid-stage, then resumes it to done', async () => {
     await page.getByTestId('run-next').click();
     await expect.poll(() => page.getByTestId('progress').count(), { timeout: 20_000 }).toBe(1);
+    // Mid-stage: once a stage reports count/total.
+    await expect.poll(() => page.getByTestId('progress').textContent(), { timeout: 120_000, interval: 100 }).toMatch(/\d+\/\d+/);
     await page.getByTestId('cancel').click();
-    await expect.poll(() => page.getByTestId('loop-state').textContent(), { timeout: 30_000 }).toMatch(/stopped|idle/);
+    await expect.poll(() => page.getByTestId('loop-state').textContent(), { timeout: 120_000, interval: 250 }).toMatch(/stopped|idle/);
     await expect.poll(() => iterationStatus(2), within).not.toBe('done');
     await shot('cancelled');
     await page.getByTestId('run-next').click();

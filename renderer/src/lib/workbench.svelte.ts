@@ -45,9 +45,9 @@ export class Workbench {
         });
       });
       $effect(() => {
-        const run = this.iteration.run;
-        const index = this.iteration.iteration;
-        if (run === null || index === null) return;
+        const shown = this.iteration.shown;
+        if (shown === null) return;
+        const { run, iteration: index } = shown;
         untrack(() => {
           void this.queue.show(run, index);
           void this.negatives.show(run, index);

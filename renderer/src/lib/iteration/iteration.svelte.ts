@@ -25,6 +25,8 @@ export class IterationState {
   loading = $state(false);
   /** Milliseconds from choosing an iteration to having all of its figures (the benchmark reads it). */
   loadMs = $state<number | null>(null);
+  /** The iteration whose figures are on screen: the lists and the queue follow it, after the figures (first paint). */
+  shown = $state.raw<{ run: string; iteration: number } | null>(null);
   private ticket = 0;
 
   constructor(private readonly client: ApiClient) {}
@@ -60,6 +62,7 @@ export class IterationState {
       this.histogram = histogram;
       this.roc = roc;
       this.loadMs = performance.now() - started;
+      if (this.shown?.run !== run || this.shown.iteration !== chosen) this.shown = { run, iteration: chosen };
     } catch (err) {
       if (ticket === this.ticket) this.error = messageOf(err);
     } finally {
