@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { candidateDetail, scoringCheckpoints } from '../../../core/store/inspect-queries';
 import { completionLines } from '../../../core/train/prm/line-ends';
 import { bundleEntry } from '../../support/bundle-entry';
 import { writeDefaultSetCandidates } from '../../support/default-set-candidates';
@@ -76,6 +77,12 @@ describe('process supervision in the loop', () => {
       expect(scores).toHaveLength(completionLines(s.code).length);
       if (scores.length) expect(s.score).toBeCloseTo(scores.reduce((a, b) => a + b, 0) / scores.length, 5);
     }
+    // The candidate view (the diff's gutter) shows the PRM's line scores.
+    const shown = readRunStore(straight, (db) => {
+      const { id, run_id } = db.prepare('SELECT id, run_id FROM iterations WHERE idx = 0').get() as { id: number; run_id: number };
+      return candidateDetail(db, id, scoringCheckpoints(db, run_id, id), expected.lineScores[0]!.candidate_id)?.lineScoresJson;
+    });
+    expect(shown).toBe(expected.lineScores[0]!.line_scores_json);
     const train = JSON.parse(expected.stages.find((s) => s.stage === 'train-prm')!.output_json) as { heldoutLineAccuracy: number | null; examples: number };
     expect(train.examples).toBe(10);
     const metrics = JSON.parse(expected.metrics[0]!.metrics_json!) as { baselines: { prm_mean?: number; prm_min?: number } };
