@@ -53,16 +53,9 @@ export const labelLinesStage: Stage = {
     for (let first = 0, chunkIndex = 0; first < queue.length && !stoppedByBudget; first += prm.chunkCandidates, chunkIndex++) {
       ctx.signal.throwIfAborted();
       // 1. the chunk: its candidates in draw order, as many as the budget's worst case allows
-      const chunk: CandidateRecord[] = [];
-      let reserved = 0;
-      for (const c of queue.slice(first, first + prm.chunkCandidates)) {
-        if (spent + reserved + worstCase(c) > prm.executionBudget) {
-          stoppedByBudget = true;
-          break;
-        }
-        chunk.push(c);
-        reserved += worstCase(c);
-      }
+      const { taken: chunk, stopped } = withinBudget(queue.slice(first, first + prm.chunkCandidates), worstCase, prm.executionBudget - spent);
+      stoppedByBudget = stopped;
+      if (chunk.length === 0) break;
       if (chunk.every((c) => stored.has(c.id))) {
         spent += chunk.reduce((n, c) => n + stored.get(c.id)!.executions, 0);
         labelled += chunk.length;
@@ -151,3 +144,19 @@ export const labelLinesStage: Stage = {
     return { write: () => {}, output: summary };
   },
 };
+
+/**
+ * The leading items whose worst-case costs fit in `left` together; `stopped` when one did not (labelling ends there:
+ * later candidates are not tried, so a resumed stage takes exactly the same ones).
+ */
+export function withinBudget<T>(items: readonly T[], worstCase: (item: T) => number, left: number): { taken: T[]; stopped: boolean } {
+  const taken: T[] = [];
+  let reserved = 0;
+  for (const item of items) {
+    const cost = worstCase(item);
+    if (reserved + cost > left) return { taken, stopped: true };
+    taken.push(item);
+    reserved += cost;
+  }
+  return { taken, stopped: false };
+}
