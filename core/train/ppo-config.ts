@@ -53,5 +53,13 @@ export const ppoConfigSchema = z
     }
   });
 
+/**
+ * Overrides of some fields (the bench commands' --ppo): only the keys given, checked and without defaults (zod's
+ * partial() would fill every other key with its default, and refuses a schema with cross-field checks).
+ */
+export const ppoOverridesSchema = z
+  .object(Object.fromEntries(Object.entries(ppoConfigSchema.shape).map(([k, f]) => [k, (f instanceof z.ZodDefault ? f.unwrap() : f).optional()])))
+  .strict() as unknown as z.ZodType<Partial<z.output<typeof ppoConfigSchema>>>;
+
 export type PpoConfig = z.output<typeof ppoConfigSchema>;
 export type PpoConfigInput = z.input<typeof ppoConfigSchema>;
