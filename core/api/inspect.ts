@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { nullableNumbers } from './nullable-numbers';
 import { ExecutionResultSchema } from './sandbox';
-import { CandidateViewSchema, HeadlineMetricsSchema, IterationRefSchema, LabelSchema, LabelVerdictSchema, ProblemSummarySchema, RunNameSchema } from './loop';
+import { BaselinesSchema, CandidateViewSchema, HeadlineMetricsSchema, IterationRefSchema, LabelSchema, LabelVerdictSchema, ProblemSummarySchema, RunNameSchema } from './loop';
 
 /**
  * Looking inside a run at any size: metric series, binned histograms and ROC points computed in the core (never raw
@@ -70,11 +70,64 @@ export const LoopSummarySchema = z.object({
   metrics: MetricPointSchema.nullable(),
 });
 
+/** A stage as the store recorded it: when it ran and how long it took (what a reload shows, not only the live events). */
+export const StageTimingSchema = z.object({
+  stage: z.string(),
+  status: z.enum(['done', 'failed']),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  durationS: z.number(),
+  error: z.string().nullable(),
+});
+
+/**
+ * One of an iteration's effective settings (what it sampled from, what scored and trained, whether PPO ran, the
+ * stages' own counts) beside the previous iteration's value; the run config itself is fixed per run.
+ */
+export const IterationSettingSchema = z.object({
+  key: z.string(),
+  value: z.string(),
+  /** The previous iteration's value; null where it had none (or there is no previous iteration). */
+  previous: z.string().nullable(),
+  changed: z.boolean(),
+});
+
+/** One PPO / GRPO round's log (core/train/ppo-trainer.ts PpoStepLog). */
+export const PpoRoundSchema = z.object({
+  round: z.number().int(),
+  reward: z.number(),
+  kl: z.number(),
+  entropy: z.number(),
+  clipFraction: z.number(),
+  valueLoss: z.number().nullable(),
+});
+
+/** The policy before and after an iteration's RL, on the held-out problems (core/loop/policy-eval.ts). */
+export const PolicyComparisonSchema = z.object({
+  algorithm: z.string(),
+  before: z.object({ randomPass1: z.number(), rerankPass1: z.number() }),
+  after: z.object({ problems: z.number(), randomPass1: z.number(), rerankPass1: z.number(), oraclePassN: z.number() }),
+});
+
+export const IterationDetailSchema = z.object({
+  stages: z.array(StageTimingSchema),
+  settings: z.array(IterationSettingSchema),
+  /** The run's config, flattened to dotted keys (the same for every iteration of a run). */
+  config: z.array(z.object({ key: z.string(), value: z.string() })),
+  baselines: BaselinesSchema.nullable(),
+  previousBaselines: BaselinesSchema.nullable(),
+  policy: PolicyComparisonSchema.nullable(),
+  previousPolicy: PolicyComparisonSchema.nullable(),
+  ppo: z.array(PpoRoundSchema),
+});
+
 export const inspectMethods = {
   'metrics.series': {
     params: z.object({ run: RunName }).strict(),
     result: z.array(MetricPointSchema),
   },
+  /** An iteration's stored stage timings, effective settings against the previous one, baselines and PPO rounds. */
+  'iterations.detail': { params: IterationRef, result: IterationDetailSchema },
   /** Reward histograms of passing vs failing candidates of each iteration asked for, all on one set of edges. */
   'metrics.histogram': {
     params: z

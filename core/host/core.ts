@@ -63,6 +63,7 @@ export class Core implements Transport {
       'notebook.save': (params) => notebook.save(params),
       'configs.list': () => notebook.configs(),
       'metrics.series': (params) => inspect.series(params),
+      'iterations.detail': (params) => inspect.detail(params),
       'metrics.histogram': (params) => inspect.histogram(params),
       'metrics.roc': (params) => inspect.roc(params),
       'hardNegatives.page': (params) => inspect.hardNegatives(params),

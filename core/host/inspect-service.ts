@@ -5,6 +5,7 @@ import type { ExecutionResultSchema, RunRequestSchema } from '../api/sandbox';
 import { assembleProgram } from '../data/assemble';
 import { problemSchema } from '../data/problem';
 import type { IterationMetrics } from '../loop/iteration-metrics';
+import { iterationDetail } from '../loop/iteration-detail';
 import { areaUnder, rocCurve } from '../loop/metrics/roc';
 import type { RunConfig } from '../loop/run-config';
 import {
@@ -82,6 +83,14 @@ export class InspectService {
 
   series({ run }: Params<'metrics.series'>): Result<'metrics.series'> {
     return this.iterations(run)?.iterations.map(metricPoint) ?? [];
+  }
+
+  detail(params: Params<'iterations.detail'>): Result<'iterations.detail'> {
+    const db = this.deps.store();
+    const run = db && findRun(db, params.run);
+    const detail = run ? iterationDetail(db!, run, listIterations(db!, run.id), params.iteration) : null;
+    if (!detail) throw new Error(`${this.deps.storeName}: run '${params.run}' has no iteration ${params.iteration}`);
+    return detail;
   }
 
   histogram(params: Params<'metrics.histogram'>): Result<'metrics.histogram'> {

@@ -2,7 +2,7 @@
  * How a language plugs into the sandbox. One small module per language in core/sandbox/languages/<id>.ts exports
  * a `Language` object; core/sandbox/languages/index.ts lists them. The runner drives every language the same way:
  *
- *   1. prepare(program, context): in-process, pure. The whole assembled program (core/data builds it the way the
+ *   1. prepareProgram(program, context): in-process, pure. The whole assembled program (core/data builds it the way the
  *      benchmark's own evaluator does) -> the source files for the sandbox's temp dir (Main.java, main_test.go +
  *      go.mod, ...). An in-process transpiler runs here (TypeScript via esbuild); it may answer a SyntaxError
  *      without running anything.
@@ -15,7 +15,7 @@
  *      'runtime') put limits.memoryBytes into their own flag here (JVM -Xmx, GOMEMLIMIT, node
  *      --max-old-space-size); 'address-space' ones get RLIMIT_AS. It may also name a faster warm path that keeps the
  *      same semantics: `inlinePython` (run in a fork of the supervisor) or a `zygote` (fork a preloaded interpreter).
- *   4. classify(outcome, context): OK / Exception / SyntaxError / MemoryLimit from exit code and output, matching
+ *   4. classify(outcome, context, program): OK / Exception / SyntaxError / MemoryLimit from exit code and output, matching
  *      MultiPL-E's evaluation/src/eval_<lang>.py. The runner itself decides Timeout, OutputLimit, SandboxError (and
  *      MemoryLimit when the sandbox killed the program for memory) before asking.
  *
@@ -89,7 +89,7 @@ export interface Language {
    * runtime's flag does not count (node Buffers).
    */
   readonly addressSpaceHeadroomBytes?: number;
-  prepare(program: string, context?: ProgramContext): Prepared | Promise<Prepared>;
+  prepareProgram(program: string, context?: ProgramContext): Prepared | Promise<Prepared>;
   readonly compile?: CompileStep;
   run(limits: Limits, context?: ProgramContext): StepCommand & {
     /** A Python file the fork server may run inline instead of exec'ing argv (see SandboxJob.inlinePython). */
@@ -97,7 +97,8 @@ export interface Language {
     /** A zygote the warm sandbox may fork the program from instead of exec'ing argv (see SandboxJob.zygote). */
     zygote?: ZygoteSpec;
   };
-  classify(outcome: RawOutcome, context?: ProgramContext): Classification;
+  /** `program` is the whole program run, for languages whose tests are counted from it (Python's asserts). */
+  classify(outcome: RawOutcome, context?: ProgramContext, program?: string): Classification;
   /** Whole programs for the self-check: `ok` must pass, `notOk` must run and fail (any status but OK). */
   readonly smoke: { ok: string; notOk: string };
 }

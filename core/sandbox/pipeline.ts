@@ -33,7 +33,7 @@ export async function runProgram(
   const started = performance.now();
   let prepared;
   try {
-    prepared = await language.prepare(program, context);
+    prepared = await language.prepareProgram(program, context);
   } catch (err) {
     return sandboxError(`${language.id}: prepare failed: ${errorMessage(err)}`);
   }
@@ -91,6 +91,6 @@ export async function runProgram(
     inlinePython: command.inlinePython,
     zygote: command.zygote,
   });
-  const classification = generic(outcome) ?? language.classify(outcome, context);
+  const classification = generic(outcome) ?? language.classify(outcome, context, program);
   return resultOf(outcome, classification, 'run', limits);
 }

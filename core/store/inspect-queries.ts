@@ -325,3 +325,25 @@ export function candidateForRerun(db: Db, candidateId: number): { code: string; 
     .get(candidateId) as { code: string; data: string; taskId: string } | undefined;
   return row ? { code: row.code, problemData: JSON.parse(row.data) as unknown, taskId: row.taskId } : null;
 }
+
+export interface CheckpointRow {
+  id: number;
+  kind: string;
+  /** The iteration that wrote it (null for checkpoints made outside an iteration). */
+  iteration: number | null;
+  parentId: number | null;
+  /** The policy optimiser that made a generator checkpoint (ppo, grpo); null for SFT and every other kind. */
+  algorithm: string | null;
+}
+
+/** Every checkpoint of a run in the order written, with the iteration that wrote it. */
+export function runCheckpoints(db: Db, runId: number): CheckpointRow[] {
+  return db
+    .prepare(
+      `SELECT k.id AS id, k.kind AS kind, i.idx AS iteration, k.parent_id AS parentId,
+              CASE WHEN json_valid(k.meta_json) THEN json_extract(k.meta_json, '$.algorithm') END AS algorithm
+       FROM checkpoints k LEFT JOIN iterations i ON i.id = k.iteration_id
+       WHERE k.run_id = ? ORDER BY k.id`,
+    )
+    .all(runId) as CheckpointRow[];
+}

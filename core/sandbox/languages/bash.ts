@@ -9,7 +9,7 @@ export const bash: Language = {
   debianPackages: ['bash'],
   executables: ['/bin/bash'],
   memory: 'address-space',
-  prepare: (program) => ({ ok: true, files: [{ path: 'main.sh', content: program }] }),
+  prepareProgram: (program) => ({ ok: true, files: [{ path: 'main.sh', content: program }] }),
   run: () => ({ argv: ['/bin/bash', 'main.sh'] }),
   classify: (outcome) => classifyExit(outcome, { syntaxError: /syntax error/, memoryError: /cannot allocate memory|xmalloc/i }),
   smoke: {

@@ -4,7 +4,7 @@ import type { Limits } from '../limits';
 
 /**
  * Shared shape of the compiled languages (C++, Java, C#, Go, Rust). The build and run commands depend on the
- * program's context (whose evaluator, which libraries, warm or the baseline), so prepare() writes them as
+ * program's context (whose evaluator, which libraries, warm or the baseline), so prepareProgram() writes them as
  * build.sh and run.sh beside the source; the compile step runs build.sh and hands `artifact` and run.sh on to the
  * run step, which gets nothing else.
  */

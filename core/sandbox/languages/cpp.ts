@@ -66,7 +66,7 @@ export const cpp: Language = {
     return [ensureToolchainRoot()];
   },
   memory: 'address-space',
-  async prepare(program, context = DEFAULT_CONTEXT) {
+  async prepareProgram(program, context = DEFAULT_CONTEXT) {
     const std = context.harness === 'humaneval-x' ? 'c++11' : 'c++17';
     const pch = isWarm(context) ? pchFor(program, context) : null;
     // Warm also pipes the compiler's stages and links with gold, not position-independent: the same program, fewer

@@ -71,7 +71,7 @@ export const csharp: Language = {
     return [ensureToolchainRoot()];
   },
   memory: 'runtime',
-  async prepare(program, context = DEFAULT_CONTEXT) {
+  async prepareProgram(program, context = DEFAULT_CONTEXT) {
     const run = `export MONO_TRACE_LISTENER=Console.Error MONO_GC_PARAMS=max-heap-size="$1"m\nexec ${MONO} ${ARTIFACT}\n`;
     let reply: string[] | null = null;
     if (isWarm(context) && CompileServer.available()) {

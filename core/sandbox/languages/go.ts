@@ -109,7 +109,7 @@ export const go: Language = {
     return [ensureToolchainRoot()];
   },
   memory: 'runtime',
-  async prepare(program, context = DEFAULT_CONTEXT) {
+  async prepareProgram(program, context = DEFAULT_CONTEXT) {
     const module = context.harness === 'humaneval-x' ? await humanEvalXModule(context.supportDir) : null;
     const warmCache = isWarm(context) ? await prewarmedCache(module ? { path: module.vendor, hash: module.vendorHash } : null) : null;
     const env = compileEnv(warmCache ?? '/tmp/gocache', module !== null);

@@ -87,7 +87,7 @@ export const java: Language = {
     return [ensureToolchainRoot()];
   },
   memory: 'runtime',
-  async prepare(program, context = DEFAULT_CONTEXT) {
+  async prepareProgram(program, context = DEFAULT_CONTEXT) {
     const codegeex = context.harness === 'humaneval-x';
     const mainClass = codegeex ? 'Main' : 'Problem';
     const fileName = `${/public\s+class\s+(\w+)/.exec(program)?.[1] ?? mainClass}.java`;

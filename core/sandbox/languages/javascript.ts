@@ -9,7 +9,7 @@ export const javascript: Language = {
   executables: ['node'],
   memory: 'runtime',
   addressSpaceHeadroomBytes: NODE_ADDRESS_HEADROOM,
-  prepare: (program) => ({ ok: true, files: [{ path: 'main.js', content: program }] }),
+  prepareProgram: (program) => ({ ok: true, files: [{ path: 'main.js', content: program }] }),
   run: (limits) => nodeCommand(limits, 'main.js'),
   classify: classifyNode,
   smoke: {

@@ -29,7 +29,7 @@ export const lua: Language = {
   debianPackages: ['lua5.4', 'lua-unit'],
   executables: ['lua5.4', LUAUNIT],
   memory: 'address-space',
-  prepare: (program) => ({ ok: true, files: [{ path: 'main.lua', content: program }] }),
+  prepareProgram: (program) => ({ ok: true, files: [{ path: 'main.lua', content: program }] }),
   run: () => ({ argv: ['lua5.4', 'main.lua'] }),
   classify,
   smoke: {

@@ -18,7 +18,7 @@ export const php: Language = {
   debianPackages: ['php-cli'],
   executables: ['php'],
   memory: 'address-space',
-  prepare: (program) => ({ ok: true, files: [{ path: 'main.php', content: program }] }),
+  prepareProgram: (program) => ({ ok: true, files: [{ path: 'main.php', content: program }] }),
   run: (limits) => {
     const memory = `memory_limit=${Math.max(16, Math.floor((limits.memoryBytes * 0.9) / 1024 ** 2))}M`;
     return {

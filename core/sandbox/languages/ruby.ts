@@ -28,7 +28,7 @@ export const ruby: Language = {
   debianPackages: ['ruby'],
   executables: ['ruby'],
   memory: 'address-space',
-  prepare: (program) => ({ ok: true, files: [{ path: 'main.rb', content: program }] }),
+  prepareProgram: (program) => ({ ok: true, files: [{ path: 'main.rb', content: program }] }),
   run: () => ({ argv: ['ruby', 'main.rb'], zygote: { key: 'ruby', argv: ['ruby', '-e', zygote], main: './main.rb' } }),
   classify,
   smoke: {

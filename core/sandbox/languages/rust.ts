@@ -46,7 +46,7 @@ export const rust: Language = {
   debianPackages: ['rustc'],
   executables: [RUSTC],
   memory: 'address-space',
-  async prepare(program, context = DEFAULT_CONTEXT) {
+  async prepareProgram(program, context = DEFAULT_CONTEXT) {
     const harness = context.harness === 'humaneval-x' ? ['--test', '--edition', '2021'] : [];
     const flags = isWarm(context) ? await warmFlags() : [];
     const build = [RUSTC, ...harness, ...flags, 'main.rs', '-o', ARTIFACT];

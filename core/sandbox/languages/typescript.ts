@@ -41,7 +41,7 @@ const syntaxError = (message: string): Prepared => ({
  * a syntax error is still a SyntaxError, but a type error alone is not caught: such a program runs, and is judged
  * by its tests. The baseline (context.warm === false) compiles with tsc in the sandbox, MultiPL-E's way.
  */
-async function prepare(program: string, context?: ProgramContext): Promise<Prepared> {
+async function prepareProgram(program: string, context?: ProgramContext): Promise<Prepared> {
   if (context?.warm === false) {
     if (!TSC) {
       return {
@@ -76,7 +76,7 @@ export const typescript: Language = {
   },
   memory: 'runtime',
   addressSpaceHeadroomBytes: NODE_ADDRESS_HEADROOM,
-  prepare,
+  prepareProgram,
   compile: {
     command: (limits, context) =>
       context?.warm === false && TSC

@@ -119,4 +119,21 @@ describe('inspecting an iteration over the API', () => {
     ]);
     expect(await api.client.call('labels.progress', { iteration: 1 })).toEqual({ labelled: 0, total: disputed.length });
   });
+
+  it('serves an iteration\'s stored stage durations and what it ran with beside the previous iteration', async () => {
+    const [zero, one] = [await api.client.call('iterations.detail', { iteration: 0 }), await api.client.call('iterations.detail', { iteration: 1 })];
+    expect(one.stages.map((s) => s.stage)).toEqual(['score', 'mine']);
+    for (const s of one.stages) expect(s.durationS).toBeCloseTo((Date.parse(s.finishedAt) - Date.parse(s.startedAt)) / 1000, 6);
+    const setting = (d: typeof one, key: string) => d.settings.find((s) => s.key === key);
+    // Iteration 0 has no reranker to score with; iteration 1 is scored by iteration 0's.
+    expect(setting(zero, 'scored and mined by')).toMatchObject({ value: 'none (no reranker yet)', previous: null, changed: false });
+    expect(setting(one, 'scored and mined by')).toMatchObject({ value: expect.stringMatching(/^reranker #\d+ \(iteration 0\)$/), previous: 'none (no reranker yet)', changed: true });
+    expect(setting(one, 'reranker trained')!.value).toMatch(/\(iteration 1\), after #\d+$/);
+    expect(setting(one, 'policy optimisation')).toMatchObject({ value: 'not run', changed: false });
+    expect(one.config).toContainEqual({ key: 'seed', value: '1' });
+    expect(one.config).toEqual(zero.config);
+    expect(one.ppo).toEqual([]);
+    expect(one.policy).toBeNull();
+    await expect(api.client.call('iterations.detail', { iteration: 7 })).rejects.toThrow(/has no iteration 7/);
+  });
 });

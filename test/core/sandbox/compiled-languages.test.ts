@@ -64,22 +64,22 @@ describe('C++ build commands', () => {
   const program = '#include<assert.h>\n#include<bits/stdc++.h>\n// doc\nlong f() {\n    return 1;\n}\nint main() { assert(f() == 1); }\n';
 
   it('warm force-includes the precompiled header only when the program starts with the same include', async () => {
-    expect(file(await cpp.prepare(program, multiplE(true)), 'build.sh')).toMatch(/-include \S+pch\.h main\.cpp/);
+    expect(file(await cpp.prepareProgram(program, multiplE(true)), 'build.sh')).toMatch(/-include \S+pch\.h main\.cpp/);
     const defined = `#define int long\n${program}`;
-    expect(file(await cpp.prepare(defined, multiplE(true)), 'build.sh')).not.toContain('-include');
+    expect(file(await cpp.prepareProgram(defined, multiplE(true)), 'build.sh')).not.toContain('-include');
   });
 
   it("the baseline is MultiPL-E's plain command; HumanEval-X is CodeGeeX's -std=c++11 with its libraries", async () => {
-    expect(file(await cpp.prepare(program, multiplE(false)), 'build.sh')).toBe('exec /usr/bin/g++ -std=c++17 main.cpp -o artifact\n');
-    expect(file(await cpp.prepare(program, humanEvalX), 'build.sh')).toMatch(/-std=c\+\+11 .*main\.cpp -o artifact -lcrypto\n$/);
+    expect(file(await cpp.prepareProgram(program, multiplE(false)), 'build.sh')).toBe('exec /usr/bin/g++ -std=c++17 main.cpp -o artifact\n');
+    expect(file(await cpp.prepareProgram(program, humanEvalX), 'build.sh')).toMatch(/-std=c\+\+11 .*main\.cpp -o artifact -lcrypto\n$/);
   });
 });
 
 describe('Rust build commands', () => {
   it('HumanEval-X builds the tests with rustc --test in edition 2021; MultiPL-E a plain program', async () => {
-    expect(file(await rust.prepare('fn main() {}', humanEvalX), 'build.sh')).toMatch(/rustc --test --edition 2021 /);
-    expect(file(await rust.prepare('fn main() {}', multiplE(false)), 'build.sh')).toBe('exec /usr/bin/rustc main.rs -o artifact\n');
-    expect(file(await rust.prepare('fn main() {}', multiplE(true)), 'build.sh')).toContain('prefer-dynamic');
+    expect(file(await rust.prepareProgram('fn main() {}', humanEvalX), 'build.sh')).toMatch(/rustc --test --edition 2021 /);
+    expect(file(await rust.prepareProgram('fn main() {}', multiplE(false)), 'build.sh')).toBe('exec /usr/bin/rustc main.rs -o artifact\n');
+    expect(file(await rust.prepareProgram('fn main() {}', multiplE(true)), 'build.sh')).toContain('prefer-dynamic');
   });
 
   it('reads tests passed / total from the test harness summary', () => {
@@ -90,11 +90,11 @@ describe('Rust build commands', () => {
 
 describe('support files', () => {
   it('HumanEval-X Go without its module files names what is missing', async () => {
-    await expect(go.prepare('package main', { ...humanEvalX, supportDir: tmpdir() })).rejects.toThrow(/go\.mod, go\.sum and vendor\.tar\.gz/);
+    await expect(go.prepareProgram('package main', { ...humanEvalX, supportDir: tmpdir() })).rejects.toThrow(/go\.mod, go\.sum and vendor\.tar\.gz/);
   });
 
   it('MultiPL-E Java that imports javatuples without the jar names it', async () => {
-    await expect(java.prepare('import org.javatuples.*;\nclass Problem {}', { ...multiplE(false), supportDir: tmpdir() })).rejects.toThrow(
+    await expect(java.prepareProgram('import org.javatuples.*;\nclass Problem {}', { ...multiplE(false), supportDir: tmpdir() })).rejects.toThrow(
       /javatuples-1\.2\.jar beside the problem file/,
     );
   });

@@ -54,6 +54,29 @@ describe('each language: correct, wrong, syntax error, endless loop', () => {
     expect([rubyOk!.testsPassed, rubyOk!.testsTotal, rubyBad!.testsPassed, rubyBad!.testsTotal]).toEqual([1, 1, 0, 1]);
   });
 
+  it('counts a Python program\'s asserts as its tests: all on OK, those before the failing one, MultiPL-E\'s check() too', async () => {
+    const f = 'def f(x):\n    assert x is not None  # the candidate\'s own assert is no test\n    return x * 2\n';
+    const flat = (second: string): string => `${f}\nassert f(1) == 2\nassert f(2) == ${second}\nassert f(3) == 6\n`;
+    const check = `${f}\n\ndef check(candidate):\n    assert candidate(1) == 2\n    assert candidate(2) == 5\n\ndef test_check():\n    check(f)\n\ntest_check()\n`;
+    const raises = `def f(x):\n    return [][x]\n\nassert f(0) == 1\nassert f(1) == 2\n`;
+    const results = await runner.runBatch([
+      { language: 'python', program: flat('4') },
+      { language: 'python', program: flat('5') },
+      { language: 'python', program: check },
+      { language: 'python', program: raises },
+      { language: 'python', program: 'def f(:\n    pass\nassert f() == 1\n' },
+      { language: 'python', program: 'print("no tests")\n' },
+    ]);
+    expect(results.map((r) => [r.status, r.testsPassed, r.testsTotal])).toEqual([
+      ['OK', 3, 3],
+      ['Exception', 1, 3],
+      ['Exception', 1, 2],
+      ['Exception', 0, 2],
+      ['SyntaxError', 0, 1],
+      ['OK', null, null],
+    ]);
+  });
+
   it('HumanEval-X JavaScript fails a program that prints (console.assert prints instead of throwing)', async () => {
     const program = 'console.assert(1 + 1 === 3);\n';
     const multiple = await runner.run({ language: 'javascript', program });

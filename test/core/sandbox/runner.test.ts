@@ -21,7 +21,7 @@ const slowCopy: Language = {
   debianPackages: ['bash'],
   executables: ['/bin/bash'],
   memory: 'address-space',
-  prepare: (program) => ({ ok: true, files: [{ path: 'main.sh', content: program }] }),
+  prepareProgram: (program) => ({ ok: true, files: [{ path: 'main.sh', content: program }] }),
   compile: {
     command: () => ({ argv: ['/bin/bash', '-c', 'sleep 0.6; bash -n main.sh && cp main.sh built.sh'], collect: ['built.sh'] }),
   },

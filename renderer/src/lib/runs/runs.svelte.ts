@@ -8,6 +8,7 @@ type LoopState = MethodResult<'loop.state'>;
 type Progress = EventPayload<'loop.progress'>;
 type Summary = EventPayload<'loop.summary'>;
 type ConfigFile = MethodResult<'configs.list'>[number];
+export type IterationDetail = MethodResult<'iterations.detail'>;
 
 /** One stage of one iteration as the loop reported it in this session. */
 export interface StageRecord {
@@ -31,6 +32,8 @@ export class RunsState {
   stages = $state.raw<Record<number, StageRecord[]>>({});
   /** The latest progress of each running stage, keyed `iteration:stage`. */
   progress = $state.raw<Record<string, Progress>>({});
+  /** Per iteration, what the store holds beside its metrics: stage timings, settings against the previous one, PPO. */
+  details = $state.raw<Record<number, IterationDetail>>({});
   summary = $state.raw<Summary | null>(null);
   message = $state<string | null>(null);
   loaded = $state(false);
@@ -95,19 +98,33 @@ export class RunsState {
   async select(name: string): Promise<void> {
     if (name !== this.selected) {
       this.stages = {};
+      this.details = {};
       this.progress = {};
       this.summary = null;
     }
     this.selected = name;
     localStorage.setItem('rewardranker.run', name);
     this.status = await this.client.call('runs.status', { run: name });
+    await this.loadDetails();
+  }
+
+  /** Every iteration's stored detail (a handful of iterations: one small call each, side by side). */
+  private async loadDetails(): Promise<void> {
+    const run = this.selected;
+    const indices = this.status?.iterations.map((i) => i.index) ?? [];
+    const details = await Promise.all(indices.map((iteration) => this.client.call('iterations.detail', { run: run!, iteration }).catch(() => null)));
+    if (run !== this.selected) return;
+    this.details = Object.fromEntries(indices.flatMap((index, i) => (details[i] ? [[index, details[i]]] : [])));
   }
 
   /** Re-reads the list and the chosen run's status; the stored results changed. */
   async refresh(): Promise<void> {
     try {
       this.runs = await this.client.call('runs.list');
-      if (this.selected) this.status = await this.client.call('runs.status', { run: this.selected });
+      if (this.selected) {
+        this.status = await this.client.call('runs.status', { run: this.selected });
+        await this.loadDetails();
+      }
       this.revision++;
     } catch (err) {
       this.message = messageOf(err);
