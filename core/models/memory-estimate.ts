@@ -3,9 +3,10 @@
  * cannot fit is refused in one line instead of failing an hour in. The engine computes in float32, so every
  * figure counts 4 bytes a value. A frozen (LoRA) base is held about three times over: the imported tensors, their
  * copy in the engine worker (which sampling, scoring and the training programs all read by reference), and the
- * half-precision file and transposes while importing. `bench hf` at Qwen2.5-0.5B's full shape measured a peak of
- * 5.82 GiB for 494M parameters (1.84 GiB of float32), 3.2x, so that is the factor counted. (When the training
- * programs embedded the base, the peak was 10.4x.)
+ * half-precision file and transposes while importing, and whatever garbage the collector has not returned yet.
+ * `bench hf` at Qwen2.5-0.5B's full shape measured peaks of 5.82 and 6.99 GiB for 494M parameters (1.84 GiB of
+ * float32) in two runs, 3.2x and 3.8x, so 4 copies are counted. (When the training programs embedded the base, the
+ * peak was 10.4x.)
  */
 import { totalmem } from 'node:os';
 import { type Head, type TransformerConfig, headSize, kvHeads, mlpSize, parameterCount, transformerShapes } from './transformer';
@@ -38,7 +39,7 @@ export interface MemoryEstimate {
 
 const MiB = 1024 ** 2;
 /** Peak resident bytes of a LoRA run over its base's float32 bytes, as `bench hf` measured it (see above). */
-export const loraBaseCopies = 3.2;
+export const loraBaseCopies = 4;
 const gib = (bytes: number): string => `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
 
 export function estimateMemory(config: TransformerConfig, plan: MemoryPlan, heads: readonly Head[] = ['lm']): MemoryEstimate {
