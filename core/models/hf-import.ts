@@ -118,14 +118,6 @@ export function configFromHf(file: string, hf: Record<string, unknown>, maxSeqLe
   }
 }
 
-function transpose2d(t: HostTensor): HostTensor {
-  const [rows, cols] = t.dims as [number, number];
-  const src = t.data as Float32Array;
-  const out = new Float32Array(rows * cols);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = src[r * cols + c]!;
-  return { dtype: 'float32', dims: [cols, rows], data: out };
-}
-
 export interface ImportOptions {
   /** Longest sequence the run uses (positions beyond it are not built). */
   maxSeqLen?: number;
@@ -146,13 +138,14 @@ export function readHfConfig(dir: string, options: ImportOptions = {}): Transfor
 export function importHfModel(dir: string, options: ImportOptions = {}): ImportedCheckpoint {
   const configFile = join(dir, 'config.json');
   const config = readHfConfig(dir, options);
-  const weights = readCheckpointWeights(dir);
+  const ours = (name: string): string => (name.startsWith('model.') ? name.slice('model.'.length) : name);
+  // Every matrix but the embedding turns from PyTorch's (out, in) into our (in, out), while it is read.
+  const weights = readCheckpointWeights(dir, (name, shape) => shape.length === 2 && ours(name) !== 'embed_tokens.weight');
   const tensors: Record<string, HostTensor> = {};
   for (const [name, t] of Object.entries(weights.tensors)) {
     if (name.endsWith('.rotary_emb.inv_freq')) continue; // older exports keep rotary tables; ours are computed
     if (name === 'lm_head.weight' && config.tieEmbeddings) continue;
-    const ours = name.startsWith('model.') ? name.slice('model.'.length) : name;
-    tensors[ours] = t.dims.length === 2 && ours !== 'embed_tokens.weight' ? transpose2d(t) : t;
+    tensors[ours(name)] = t;
   }
   checkWeights(weights.files.length === 1 ? weights.files[0]! : join(dir, 'model.safetensors.index.json'), config, ['lm'], tensors);
   const tokenizerFile = join(dir, 'tokenizer.json');
