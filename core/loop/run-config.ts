@@ -7,6 +7,7 @@ import { hfModelConfigSchema } from '../models/hf-config';
 import { samplingConfigSchema } from '../models/sampling';
 import { transformerConfigSchema } from '../models/transformer';
 import { ppoConfigSchema } from '../train/ppo-config';
+import { prmConfigSchema } from '../train/prm-config';
 import { rewardConfigSchema } from '../train/reward-config';
 import { checkedJson } from '../store/json-column';
 import type { Db } from '../store/open-store';
@@ -75,6 +76,9 @@ export const runConfigSchema = z
     execute: executeConfigSchema.prefault({}).describe('running candidates against their tests in the sandbox'),
     mine: mineConfigSchema.prefault({}).describe('hard negatives and disputed samples'),
     ppo: over(ppoConfigSchema, defaultModels.ppo).describe('policy optimisation of the generator against the reranker (PPO or GRPO; updates 0 skips it)'),
+    prm: prmConfigSchema
+      .prefault({})
+      .describe('process supervision: line labels by completing prefixes, and a process reward model trained on them (off by default)'),
   })
   .strict();
 

@@ -15,8 +15,9 @@ import { checkpointFolders, loraOf, loraScaleOf } from '../checkpoint-models';
 /** sft (iteration 0): the generator learns prompt -> reference solution; held-out loss says how well it generalises. */
 export const sftStage: Stage = {
   name: 'sft',
-  // Without sampling and without a generator-initialised reranker, nothing needs a generator.
-  runsIn: (iteration, config) => iteration === 0 && !(config.generate.candidatesFile !== null && config.reward.init === 'scratch'),
+  // Without sampling, a generator-initialised reranker or line labels (the policy completes prefixes), nothing needs a generator.
+  runsIn: (iteration, config) =>
+    iteration === 0 && !(config.generate.candidatesFile !== null && config.reward.init === 'scratch' && !config.prm.enabled),
   async run(ctx, config) {
     const tokenizerFile = latestCheckpoint(ctx.db, ctx.run.id, 'tokenizer')!.path;
     const tokenizer = TextTokenizer.load(tokenizerFile);
