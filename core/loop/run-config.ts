@@ -84,7 +84,7 @@ export const runConfigSchema = z
 
 export type RunConfig = z.output<typeof runConfigSchema>;
 
-/** Paths inside a config file (problems, candidates) are relative to the file's folder, as in most config formats. */
+/** Paths inside a config file (problems, candidates, checkpoint folders) are relative to the file's folder, as in most config formats. */
 export function loadRunConfig(file: string | null): RunConfig {
   if (file === null) return runConfigSchema.parse({});
   const config = loadConfigFile(file, runConfigSchema);
@@ -93,6 +93,7 @@ export function loadRunConfig(file: string | null): RunConfig {
     ...config,
     problems: { ...config.problems, path: near(config.problems.path) },
     generate: { ...config.generate, candidatesFile: near(config.generate.candidatesFile) },
+    model: { ...config.model, generator: near(config.model.generator), reranker: near(config.model.reranker) },
   };
 }
 

@@ -16,7 +16,7 @@ export const ppoConfigSchema = z
     maxNewTokens: z.number().int().positive().default(96).describe('tokens generated at most per rollout'),
     epochs: z.number().int().positive().default(4).describe('passes over each round\'s rollouts, mini-batches reshuffled each time'),
     miniBatches: z.number().int().positive().default(2).describe('mini-batches per epoch (one optimizer step each)'),
-    ...optimizerFields({ lr: 2e-4, minLr: 2e-4, warmupSteps: 0 }),
+    ...optimizerFields({ lr: 1e-5, minLr: 1e-5, warmupSteps: 0 }),
     clipRange: z.number().positive().default(0.2).describe('policy ratio clip epsilon'),
     clipRangeValue: z.number().positive().default(0.2).describe('value clip epsilon around the rollout values'),
     valueCoef: z.number().nonnegative().default(0.1).describe("weight of the value loss in the policy's loss (PPO with the shared critic; a separate critic trains on the value loss alone)"),
