@@ -175,8 +175,12 @@ export async function trainRewardModel(
   }
   // 1. the log-prob term's weight, fitted on the starting weights (deterministic, so a resumed run refits the same)
   if (config.fitLogProbScale && cfg.rewardLogProbWeight > 0) {
-    const weight = await fittedLogProbWeight(engine, cfg, heads, specs, tokenizer, texts, pairs, maxLength, config.seed);
+    const { weight, meanLogProb } = await fittedLogProbWeight(engine, cfg, heads, specs, tokenizer, texts, pairs, maxLength, config.seed);
     cfg = { ...cfg, rewardLogProbWeight: weight };
+    // The scaled term sits far from zero (weight x a mean log-prob of about -0.3); the head's bias starts at minus
+    // that, or the centring penalty would spend the first hundred steps pulling the bias there.
+    const bias = specs['reward_head.bias'];
+    if (bias) bias.init = Float32Array.of((bias.init[0] ?? 0) - weight * meanLogProb);
   }
   if (init.lora) {
     const base = Object.fromEntries(
@@ -249,7 +253,7 @@ export async function trainRewardModel(
 /**
  * The Bradley-Terry-optimal weight of the log-prob term alone: the starting model with its reward head at zero
  * scores each candidate of up to 2,048 pairs (its score is then exactly the log-prob term), and the weight is fitted
- * to their differences (./logprob-scale.ts says why).
+ * to their differences (./logprob-scale.ts says why). Also their mean log-prob, to centre the scaled term.
  */
 async function fittedLogProbWeight(
   engine: Engine,
@@ -261,7 +265,7 @@ async function fittedLogProbWeight(
   pairs: readonly Pair[],
   maxLength: number,
   seed: number,
-): Promise<number> {
+): Promise<{ weight: number; meanLogProb: number }> {
   const order = new EpochOrder(pairs.length, seed ^ 0x5ca1e);
   const sample = order.batch(0, Math.min(2048, pairs.length)).map((i) => pairs[i]!);
   const ids = [...new Set(sample.flatMap((p) => [p.chosen, p.rejected]))];
@@ -279,7 +283,7 @@ async function fittedLogProbWeight(
     const scores = await scoreCandidates(engine, model, tokenizer, items, { maxLength });
     const logProb = new Map(ids.map((id, i) => [id, scores[i]!]));
     const samples: ScaleSample[] = sample.map((p) => ({ diff: logProb.get(p.chosen)! - logProb.get(p.rejected)!, weight: p.weight }));
-    return fitLogProbScale(samples, { start: cfg.rewardLogProbWeight });
+    return { weight: fitLogProbScale(samples, { start: cfg.rewardLogProbWeight }), meanLogProb: scores.reduce((a, b) => a + b, 0) / Math.max(1, scores.length) };
   } finally {
     await engine.drop(Object.values(model.feeds).flatMap((f) => ('resident' in f ? [f.resident] : [])));
   }
