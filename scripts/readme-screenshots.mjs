@@ -2,6 +2,7 @@
 // (playwright-core, never a downloaded browser), checks that every view shows that run's data, and writes
 // docs/screenshot.png (hard negative in the diff, queue, log) and docs/screenshot-notebook.png (iteration cells).
 // Reads only: it labels nothing. Usage: node scripts/readme-screenshots.mjs --workspace DIR [--out docs]
+/* global document, window -- the callbacks of waitForFunction run in the page */
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
