@@ -1,8 +1,8 @@
 /**
  * LoRA: a frozen weight W (in, out) plus a trainable low-rank update A (in, r) @ B (r, out), merged in the graph
  * as W + scale * A @ B. The merge costs one small matmul per weight and step, and lets the model use the merged
- * weight wherever it used W (sliced, tied, ...). W stays an initializer inside the program; only A and B and
- * their AdamW moments are trained and cross the session boundary.
+ * weight wherever it used W (sliced, tied, ...). W stays frozen (an initializer inside the program, or a resident
+ * tensor fed by reference: TrainSpec.frozenFeeds); only A and B and their AdamW moments are trained.
  */
 import type { Tensor } from './graph';
 import { add, matmul, mul } from './ops';

@@ -1,7 +1,9 @@
 /**
  * A training state that lives in the engine worker: trainable parameters and AdamW moments stay resident there
- * between steps; only batches go in and the loss comes out. Frozen parameters are initializers inside the
- * programs. One step is one ONNX run (forward, backward and update); with several micro-batches the gradients
+ * between steps; only batches go in and the loss comes out. Frozen parameters are either initializers inside the
+ * programs (small models) or, named in `frozenFeeds`, inputs fed by reference to tensors put in the worker once (a
+ * LoRA base: embedding 0.5B frozen weights makes a program take minutes to build, ten times the memory, and runs
+ * into protobuf's 2 GiB ceiling). One step is one ONNX run (forward, backward and update); with several micro-batches the gradients
  * are summed by an accumulate program and applied once.
  */
 import { type AdamWConfig, type AdamWGraph, adamw, defaultAdamW } from './adamw';
@@ -16,7 +18,7 @@ import type { Feed, HostTensor } from './protocol';
 export interface ParamSpec {
   shape: number[];
   init: Float32Array;
-  /** Default true. Frozen params are embedded in the programs and never cross the thread boundary. */
+  /** Default true. Frozen params never cross the thread boundary: embedded in the programs, or fed by reference. */
   trainable?: boolean;
   /** Weight decay applies to it; default: params of rank >= 2 (nanoGPT's rule). */
   decay?: boolean;
@@ -29,6 +31,11 @@ export interface TrainSpec {
   /** The loss, or the loss with scalar metrics computed in the same forward pass (fetched with it, no gradient). */
   loss: (p: Record<string, Tensor>, x: Record<string, Tensor>) => Tensor | LossWithMetrics;
   optimizer?: Partial<AdamWConfig>;
+  /**
+   * Frozen params fed by reference (name -> a resident tensor in the engine worker) instead of embedded: they are
+   * inputs of every program, which then holds only the trainable graph, whatever the size of the frozen base.
+   */
+  frozenFeeds?: Record<string, Feed>;
 }
 
 export interface LossWithMetrics {
@@ -58,6 +65,13 @@ export interface TrainerState {
 
 let trainers = 0;
 
+/** The frozen params the programs embed as initializers: those not fed by reference. */
+function embeddedFrozen(spec: TrainSpec): Map<string, Float32Array> {
+  const frozen = new Map<string, Float32Array>();
+  for (const [name, s] of Object.entries(spec.params)) if (s.trainable === false && !(name in (spec.frozenFeeds ?? {}))) frozen.set(name, s.init);
+  return frozen;
+}
+
 /** The update's outputs: new params and moments under `new.p.` / `new.m.` / `new.v.`, and the gradient norm. */
 function optimizerOutputs(opt: AdamWGraph): Record<string, Tensor> {
   const out: Record<string, Tensor> = { gradNorm: opt.gradNorm };
@@ -71,6 +85,8 @@ export class Trainer {
   private cachedEval: Program | null = null;
   private cachedLoop: Program | null = null;
 
+  private readonly frozenFeeds: Record<string, Feed>;
+
   private constructor(
     private readonly engine: Engine,
     private readonly spec: TrainSpec,
@@ -80,16 +96,24 @@ export class Trainer {
     private readonly metricNames: string[] = [],
   ) {
     this.names = Object.keys(spec.params).filter((n) => spec.params[n]!.trainable !== false);
+    this.frozenFeeds = spec.frozenFeeds ?? {};
+  }
+
+  /** The frozen params fed by reference that `program` takes (a loss need not read every one). */
+  private frozenFor(program: Program): Record<string, Feed> {
+    const out: Record<string, Feed> = {};
+    for (const i of program.inputs) if (i.name in this.frozenFeeds) out[i.name] = this.frozenFeeds[i.name]!;
+    return out;
   }
 
   static async create(engine: Engine, spec: TrainSpec): Promise<Trainer> {
     const cfg = { ...defaultAdamW, ...spec.optimizer };
-    const frozen = new Map<string, Float32Array>();
-    const p: Record<string, Tensor> = {};
-    for (const [name, s] of Object.entries(spec.params)) {
-      p[name] = param(name, s.shape);
-      if (s.trainable === false) frozen.set(name, s.init);
+    for (const name of Object.keys(spec.frozenFeeds ?? {})) {
+      if (spec.params[name]?.trainable !== false) throw new Error(`trainer: frozenFeeds names '${name}', which is not a frozen parameter`);
     }
+    const p: Record<string, Tensor> = {};
+    for (const [name, s] of Object.entries(spec.params)) p[name] = param(name, s.shape);
+    const frozen = embeddedFrozen(spec);
     const x: Record<string, Tensor> = {};
     for (const [name, s] of Object.entries(spec.inputs)) x[name] = input(name, s.shape, s.dtype);
     const trainable = Object.keys(spec.params).filter((n) => spec.params[n]!.trainable !== false);
@@ -179,7 +203,7 @@ export class Trainer {
     this.step++;
     if (micro.length === 1) {
       const out = await this.engine.run(this.programs.fused, {
-        feeds: { ...micro[0], ...this.stateFeeds(), ...this.scalars(lr) },
+        feeds: { ...micro[0], ...this.frozenFor(this.programs.fused), ...this.stateFeeds(), ...this.scalars(lr) },
         keep: this.stateKeep(),
         fetch: ['loss', 'gradNorm', ...this.metricNames],
       });
@@ -191,8 +215,9 @@ export class Trainer {
     const accKeep = Object.fromEntries(this.names.map((n) => [`g.${n}`, `${this.prefix}acc.${n}`]));
     for (let i = 0; i < micro.length; i++) {
       const acc = i === 0 ? {} : Object.fromEntries(this.names.map((n) => [`acc.${n}`, this.resident(`acc.${n}`)]));
-      const out = await this.engine.run(i === 0 ? this.programs.grads : this.programs.accumulate, {
-        feeds: { ...micro[i], ...params, ...acc },
+      const program = i === 0 ? this.programs.grads : this.programs.accumulate;
+      const out = await this.engine.run(program, {
+        feeds: { ...micro[i], ...this.frozenFor(program), ...params, ...acc },
         keep: accKeep,
         fetch: ['loss', ...this.metricNames],
       });
@@ -265,6 +290,7 @@ export class Trainer {
     const out = await this.engine.run(this.loopProgram, {
       feeds: {
         ...stacked,
+        ...this.frozenFor(this.loopProgram),
         ...this.stateFeeds(),
         lr: { dtype: 'float32', dims: [K], data: Float32Array.from(lrs) },
         step: { dtype: 'float32', dims: [], data: Float32Array.of(this.step) },
@@ -320,18 +346,16 @@ export class Trainer {
   /** Programs for evaluation with the same params: forward only, loss as output. */
   evalProgram(): Program {
     const p: Record<string, Tensor> = {};
-    const frozen = new Map<string, Float32Array>();
-    for (const [name, s] of Object.entries(this.spec.params)) {
-      p[name] = param(name, s.shape);
-      if (s.trainable === false) frozen.set(name, s.init);
-    }
+    for (const [name, s] of Object.entries(this.spec.params)) p[name] = param(name, s.shape);
+    const frozen = embeddedFrozen(this.spec);
     const x: Record<string, Tensor> = {};
     for (const [name, s] of Object.entries(this.spec.inputs)) x[name] = input(name, s.shape, s.dtype);
     return emitProgram({ loss: splitLoss(this.spec.loss(p, x)).loss }, { frozen, name: 'eval' });
   }
 
   async evaluate(batch: Record<string, HostTensor>): Promise<number> {
-    const out = await this.engine.run(this.evalProgramCached(), { feeds: { ...batch, ...this.parameterFeeds() }, fetch: ['loss'] });
+    const program = this.evalProgramCached();
+    const out = await this.engine.run(program, { feeds: { ...batch, ...this.frozenFor(program), ...this.parameterFeeds() }, fetch: ['loss'] });
     return out.loss!.data[0] as number;
   }
 

@@ -506,15 +506,14 @@ export const bradleyTerryInputs = {
 } as const;
 
 /**
- * Process reward: binary cross entropy of the PRM head's logit at line-end tokens against the line's label
- * (1: the prefix up to this line can still be completed into a passing program). lineMask (B, T) is 1 at
- * labelled line ends.
+ * Process reward: mean squared error of the PRM head at line-end tokens against the line's label (the paper's
+ * regression: +1 the prefix through this line can still be completed into a passing program, -1 it cannot, 0 a
+ * blank or comment line). lineMask (B, T) is 1 at labelled line ends.
  */
 export function prmLoss(cfg: TransformerConfig, p: Params, x: Params): Tensor {
-  const logits = scalarHead(p, 'prm', transformerHidden(cfg, p, x.idx!).hidden); // (B, T)
-  const y = x.labels!;
-  const ll = add(mul(logSigmoid(logits), y), mul(logSigmoid(mul(logits, -1)), sub(1, y))); // (B, T)
-  return mul(div(sum(mul(ll, x.lineMask!), [0, 1]), sum(x.lineMask!, [0, 1])), -1);
+  const values = scalarHead(p, 'prm', transformerHidden(cfg, p, x.idx!).hidden); // (B, T)
+  const err = sub(values, x.labels!);
+  return div(sum(mul(mul(err, err), x.lineMask!), [0, 1]), sum(x.lineMask!, [0, 1]));
 }
 
 export const prmLossInputs = {

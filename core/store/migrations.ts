@@ -179,6 +179,32 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    name: 'process supervision: line labels by prefix completion, and every completion behind them',
+    sql: `
+      -- One row per labelled candidate (the 'prm' checkpoint kind has been allowed since version 1).
+      CREATE TABLE line_labels (
+        candidate_id     INTEGER PRIMARY KEY REFERENCES candidates(id) ON DELETE CASCADE,
+        labels_json      TEXT NOT NULL,
+        last_recoverable INTEGER NOT NULL,
+        prefix_checks    INTEGER NOT NULL,
+        executions       INTEGER NOT NULL,
+        seconds          REAL NOT NULL,
+        created_at       TEXT NOT NULL
+      );
+      -- Every completion a prefix check sampled and ran, so a person can see why a line got its label.
+      CREATE TABLE prefix_completions (
+        candidate_id INTEGER NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,
+        prefix_lines INTEGER NOT NULL,
+        sample_idx   INTEGER NOT NULL,
+        code         TEXT NOT NULL,
+        status       TEXT NOT NULL,
+        passed       INTEGER NOT NULL CHECK (passed IN (0, 1)),
+        PRIMARY KEY (candidate_id, prefix_lines, sample_idx)
+      );
+    `,
+  },
 ];
 
 export const latestSchemaVersion = migrations[migrations.length - 1]!.version;

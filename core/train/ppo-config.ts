@@ -30,9 +30,28 @@ export const ppoConfigSchema = z
     klHorizon: z.number().positive().default(10_000).describe('adaptive KL: horizon in sequences'),
     rewardModelWeight: z.number().nonnegative().default(1).describe("weight of the reranker's score in the sequence reward"),
     executionRewardWeight: z.number().nonnegative().default(0).describe('weight of the execution reward (1 when the completion passes its tests) in the sequence reward'),
+    critic: z
+      .enum(['shared', 'separate'])
+      .default('shared')
+      .describe("PPO's critic: 'shared' = a value head on the policy's backbone (one model in memory); 'separate' = a critic model of its own trained by the value loss alone (needed for valueInit 'prm')"),
+    valueInit: z
+      .enum(['none', 'prm'])
+      .default('none')
+      .describe("'prm': the separate critic starts as the run's process reward model (its backbone, the prm head as the value head); 'none': as the policy with a zero value head"),
+    denseReward: z.boolean().default(false).describe("PPO: add lambda * PRM(lines 1..m) / T at the last token of each line m (T lines), from the run's process reward model; the rollouts are then executed to choose lambda"),
+    denseLambdaFail: z.number().nonnegative().default(0.25).describe('dense reward lambda for a response that fails its tests (the paper: 0.25)'),
+    denseLambdaPass: z.number().nonnegative().default(0.025).describe('dense reward lambda for a response that passes its tests (the paper: 0.025)'),
     seed: z.number().int().nonnegative().default(0).describe('prompt draws, sampling and mini-batch order'),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.valueInit === 'prm' && c.critic !== 'separate') {
+      ctx.addIssue({ code: 'custom', path: ['valueInit'], message: "valueInit 'prm' needs critic 'separate' (a shared critic has the policy's backbone, not the PRM's)" });
+    }
+    if ((c.valueInit === 'prm' || c.denseReward) && c.algorithm !== 'ppo') {
+      ctx.addIssue({ code: 'custom', path: [c.denseReward ? 'denseReward' : 'valueInit'], message: "dense reward and value init are PPO's (algorithm 'ppo'); GRPO has no critic and one reward per sequence" });
+    }
+  });
 
 export type PpoConfig = z.output<typeof ppoConfigSchema>;
 export type PpoConfigInput = z.input<typeof ppoConfigSchema>;

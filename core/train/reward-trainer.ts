@@ -185,6 +185,7 @@ export async function trainRewardModel(
     inputs: bradleyTerryInputs,
     loss: (p, x) => bradleyTerryLoss(cfg, p, x, config.centerRewardsCoefficient),
     optimizer: { weightDecay: config.weightDecay, clipNorm: config.clipNorm },
+    frozenFeeds,
   });
   const checkpoint = new TrainingCheckpoint(options.checkpoint, { config: JSON.stringify(cfg), trainer: 'reward' });
   const { losses } = await checkpoint.resume(trainer);

@@ -138,6 +138,7 @@ export async function trainSft(
     inputs: lmLossInputs,
     loss: (p, x) => lmLoss(cfg, p, x),
     optimizer: { weightDecay: config.weightDecay, clipNorm: config.clipNorm },
+    frozenFeeds,
   });
   const checkpoint = new TrainingCheckpoint(options.checkpoint, { config: JSON.stringify(cfg), trainer: 'sft' });
   const { losses } = await checkpoint.resume(trainer);

@@ -18,6 +18,8 @@ export interface PpoLossConfig {
   entropyCoef: number;
   /** GRPO: coefficient of mean k3(policy, reference) added to the loss (PPO puts KL in the reward instead). */
   klLossCoef: number;
+  /** PPO: 'separate' leaves the value loss to the critic's own trainer (valueLoss below); default 'shared'. */
+  critic?: 'shared' | 'separate';
 }
 
 export const ppoLossInputs = {
@@ -81,7 +83,7 @@ export function ppoLoss(cfg: TransformerConfig, loss: PpoLossConfig, p: Params, 
     // TRL's approx KL between the rollout policy and the current one: 0.5 E[(log ratio)^2].
     approxKl: detach(maskedMean(mul(mul(logRatio, logRatio), 0.5), mask)),
   };
-  if (loss.algorithm === 'ppo') {
+  if (loss.algorithm === 'ppo' && loss.critic !== 'separate') {
     const vl = maskedMean(clippedValueLoss(scalarHead(p, 'value', hidden), x.oldValues!, x.returns!, loss.clipRangeValue), mask);
     total = add(total, mul(vl, loss.valueCoef));
     metrics.valueLoss = detach(vl);
@@ -94,4 +96,21 @@ export function ppoLoss(cfg: TransformerConfig, loss: PpoLossConfig, p: Params, 
     metrics.klLoss = detach(kl);
   }
   return { loss: total, metrics };
+}
+
+export const valueLossInputs = {
+  idx: { shape: ['B', 'T'], dtype: 'int64' },
+  mask: { shape: ['B', 'T'], dtype: 'float32' },
+  returns: { shape: ['B', 'T'], dtype: 'float32' },
+  oldValues: { shape: ['B', 'T'], dtype: 'float32' },
+} as const;
+
+/**
+ * A separate critic's objective: the clipped value loss alone, over the critic's own backbone and value head (its
+ * config may differ from the policy's, e.g. a critic started from the process reward model).
+ */
+export function valueLoss(cfg: TransformerConfig, clipRangeValue: number, p: Params, x: Params): LossWithMetrics {
+  const { hidden } = transformerHidden(cfg, p, x.idx!);
+  const vl = maskedMean(clippedValueLoss(scalarHead(p, 'value', hidden), x.oldValues!, x.returns!, clipRangeValue), x.mask!);
+  return { loss: vl, metrics: { valueLoss: detach(vl) } };
 }

@@ -47,3 +47,35 @@ test('LoRA trains low-rank adapters over a frozen base that stays inside the pro
   console.log(`LoRA: loss on the new task ${before.toFixed(3)} -> ${after.toFixed(3)}`);
   expect(after).toBeLessThan(before * 0.6);
 });
+
+test('a LoRA base fed by reference: the programs hold only the adapters, and training gives the embedded losses', async () => {
+  const base = transformerParams(tinyLM, ['lm'], 3);
+  const targets = ['h.0.attn.c_attn.weight', 'h.1.attn.c_attn.weight'];
+  const embedded = await Trainer.create(engine, { params: withLora(base, targets, 4), inputs: lmInputs, loss });
+  const prefix = 'lora-test-base/';
+  await engine.put(Object.fromEntries(Object.entries(base).map(([n, s]) => [prefix + n, { dtype: 'float32' as const, dims: s.shape, data: s.init }])));
+  const frozenFeeds = Object.fromEntries(Object.keys(base).map((n) => [n, { resident: prefix + n }]));
+  const resident = await Trainer.create(engine, { params: withLora(base, targets, 4), inputs: lmInputs, loss, frozenFeeds });
+
+  // The base's bytes are in the embedded program and not in the resident one (which declares them as inputs
+  // instead, a few bytes each), and the resident program is smaller than the base alone.
+  const baseBytes = Object.values(base).reduce((n, s) => n + s.init.byteLength, 0);
+  expect(resident.programs.fused.inputs.map((i) => i.name)).toContain('wte');
+  expect(embedded.programs.fused.bytes.length - resident.programs.fused.bytes.length).toBeGreaterThan(0.95 * baseBytes);
+  expect(resident.programs.fused.bytes.length).toBeLessThan(baseBytes);
+
+  const rng = new Rng(2);
+  const batches = Array.from({ length: 6 }, () => lmBatch(rows(rng, 4, 2)));
+  const lossesOf = async (t: Trainer): Promise<number[]> => {
+    const out: number[] = [];
+    for (const b of batches.slice(0, 4)) out.push((await t.trainStep(b, 1e-2)).loss);
+    out.push((await t.trainStep(batches.slice(4), 1e-2)).loss); // micro-batches: the grads and accumulate programs
+    out.push(...(await t.trainSteps(batches.slice(0, 2), [1e-2, 1e-2])).map((s) => s.loss)); // the K-step loop
+    out.push(await t.evaluate(batches[5]!));
+    return out;
+  };
+  expect(await lossesOf(resident)).toEqual(await lossesOf(embedded));
+  await expect(Trainer.create(engine, { params: withLora(base, targets, 4), inputs: lmInputs, loss, frozenFeeds: { 'h.0.attn.c_attn.weight.lora_A': { resident: 'x' } } })).rejects.toThrow(
+    "frozenFeeds names 'h.0.attn.c_attn.weight.lora_A', which is not a frozen parameter",
+  );
+});

@@ -96,7 +96,7 @@ test('the PRM head learns per-line labels at line ends; the value head gives one
   const cfg = transformerConfig({ ...variants.llama, vocabSize: tokenizer.vocabSize });
   const heads = ['prm', 'value'] as const;
   const specs = transformerParams(cfg, [...heads], 6);
-  // Line-end labels: a line holding '+' is good (1), one holding '-' is not (0).
+  // Line-end labels: a line holding '+' is good (+1), one holding '-' is not (-1).
   const programs = ['def add(a, b):\n    c = a + b\n    return c\n', 'def sub(a, b):\n    c = a - b\n    return c\n'];
   const rows = programs.map((p) => [special.bos, ...tokenizer.encode(p)]);
   const T = Math.max(...rows.map((r) => r.length));
@@ -108,7 +108,7 @@ test('the PRM head learns per-line labels at line ends; the value head gives one
       idx.push(r[t] ?? special.pad);
       const lineEnd = r[t] === special.lineEnd;
       lineMask.push(lineEnd && b < 2 ? 1 : 0);
-      labels.push(lineEnd && b === 0 ? 1 : 0);
+      labels.push(lineEnd ? (b === 0 ? 1 : -1) : 0);
     }
   });
   const trainer = await Trainer.create(engine, { params: specs, inputs: prmLossInputs, loss: (p, x) => prmLoss(cfg, p, x) });
@@ -118,7 +118,7 @@ test('the PRM head learns per-line labels at line ends; the value head gives one
     lineMask: { dtype: 'float32' as const, dims: [2, T], data: Float32Array.from(lineMask) },
   };
   const first = await trainer.trainStep(batch, 1e-2);
-  expect(first.loss).toBeCloseTo(Math.log(2), 4); // a zero head: p = 0.5 on every line
+  expect(first.loss).toBeCloseTo(1, 4); // a zero head: squared error 1 on every +1 or -1 line
   let last = first.loss;
   for (let i = 0; i < 30; i++) last = (await trainer.trainStep(batch, 1e-2)).loss;
   expect(last).toBeLessThan(0.1);
