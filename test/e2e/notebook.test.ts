@@ -199,11 +199,12 @@ describe('the notebook in Chromium', () => {
     expect([await ppo.first().getAttribute('data-reward'), await ppo.last().getAttribute('data-kl')]).toEqual(['0.25,0.5', '0.01,0.03']);
     expect(await ppo.first().locator('svg path').count()).toBeGreaterThan(0);
     await shotOf('iteration-cell', 'iteration-cell-1');
-    const label = (id: string | null): Promise<string | null> => page.locator(`[data-testid="queue-items"] li[data-candidate="${id}"]`).getAttribute('data-label');
+    const label = (id: string | null): Promise<string | null> =>
+      page.locator(`[data-testid="queue-items"] li[data-candidate="${id}"]`).getAttribute('data-label', { timeout: within.timeout });
     await expect.poll(() => label(ids[0]!), within).toBe('pass');
     expect(await label(ids[1]!)).toBe('fail');
     expect(await label(ids[2]!)).toBe('');
-  });
+  }, 120_000);
 
   it('runs SQL cells: rows come back, a write shows the read-only error, a runaway query is cancelled', async () => {
     const cell = page.getByTestId('sql-cell').last();

@@ -20,6 +20,7 @@ export class CandidatesState {
   error = $state<string | null>(null);
   private run: string | null = null;
   private iteration: number | null = null;
+  private ticket = 0;
   private readonly list = new PagedRows<ProblemRow>((offset, limit) =>
     this.run === null || this.iteration === null
       ? null
@@ -68,8 +69,11 @@ export class CandidatesState {
     if (this.run === null || this.iteration === null) return;
     this.problemId = problemId;
     this.problem = this.problems.find((p) => p?.problemId === problemId) ?? null;
+    // Only the latest problem (or iteration) opened gets to fill the table.
+    const ticket = ++this.ticket;
     try {
       const candidates = await this.client.call('candidates.byProblem', { run: this.run, iteration: this.iteration, problemId });
+      if (ticket !== this.ticket) return;
       this.candidates = candidates;
       const top = candidates[0]?.candidateId ?? null;
       const bestPassing = candidates.find((c) => c.passed === true)?.candidateId ?? null;
