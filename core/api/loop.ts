@@ -14,7 +14,11 @@ export const HeadlineMetricsSchema = nullableNumbers('rerank_pass1', 'random_pas
  * Held-out pass@1 of the picks the reranker has to beat (core/loop/metrics/baselines.ts); null where a pick had
  * nothing to go on. Absent in runs evaluated before baselines existed.
  */
-export const BaselinesSchema = nullableNumbers('random', 'mean_logprob', 'sum_logprob', 'majority', 'agreement', 'agreement_rerank', 'oracle');
+export const BaselinesSchema = nullableNumbers('random', 'mean_logprob', 'sum_logprob', 'majority', 'agreement', 'agreement_rerank', 'oracle').extend({
+  /** The process reward model's picks (highest mean, highest minimum of its line scores): only in iterations with a PRM. */
+  prm_mean: z.number().nullable().optional(),
+  prm_min: z.number().nullable().optional(),
+});
 
 const SelectionMetricsSchema = z.object({
   problems: z.number(),

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { benchRl } from '../../test/bench/rl';
-import { ppoConfigSchema } from '../train/ppo-config';
+import { ppoOverridesSchema } from '../train/ppo-config';
 import { benchLog, int, printFigures } from './bench-output';
 
 /** `bench rl`: PPO, GRPO and PPO on the execution reward against the SFT generator, two seeds, embedded default. */
@@ -15,7 +15,7 @@ export function registerRlBench(bench: Command): Command {
     .option('--train-problems <n>', "training problems sampled for the reranker's pairs (default: the run config's)", int)
     .option('--heldout-problems <n>', 'held-out problems the policies are evaluated on (default: all)', int)
     .action(async (opts: { json?: boolean; out: string; seeds: string; ppo: string; trainProblems?: number; heldoutProblems?: number }) => {
-      const ppo = ppoConfigSchema.partial().parse(JSON.parse(opts.ppo));
+      const ppo = ppoOverridesSchema.parse(JSON.parse(opts.ppo));
       const seeds = opts.seeds.split(',').map((s) => Number.parseInt(s, 10));
       const result = await benchRl({ out: opts.out, seeds, ppo, log: benchLog, trainProblems: opts.trainProblems, heldoutProblems: opts.heldoutProblems });
       printFigures(result, opts.json);

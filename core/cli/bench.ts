@@ -3,6 +3,7 @@ import { type BenchSize, benchEngine, benchSizes } from '../../test/bench/engine
 import { engineWith } from '../engine/engine-config';
 import { registerHfBench } from './bench-hf';
 import { registerModelsBench } from './bench-models';
+import { registerPrmBench } from './bench-prm';
 import { registerRerankBench } from './bench-rerank';
 import { registerRlBench } from './bench-rl';
 import { registerSandboxBench } from './bench-sandbox';
@@ -39,6 +40,7 @@ export function registerBench(program: Command): Command {
   registerUiBench(bench);
   registerRerankBench(bench);
   registerRlBench(bench);
+  registerPrmBench(bench);
   registerHfBench(bench);
   return bench;
 }

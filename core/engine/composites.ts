@@ -140,16 +140,25 @@ export function rotary(x: Tensor, positions: Tensor, cosTable: Tensor, sinTable:
   return concat([sub(mul(x1, cos), mul(x2, sin)), add(mul(x1, sin), mul(x2, cos))], -1);
 }
 
-/** cos and sin tables for rotary(): [maxLen, D/2] each. */
-export function rotaryTables(maxLen: number, headSize: number, base = 10000): { cos: Float32Array; sin: Float32Array } {
+/**
+ * cos and sin tables for rotary(): [maxLen, D/2] each. `scaled` replaces the frequencies base^(-2i/D) (scaled
+ * rotary positions) and multiplies both tables by its attention factor.
+ */
+export function rotaryTables(
+  maxLen: number,
+  headSize: number,
+  base = 10000,
+  scaled?: { invFreq: Float64Array; attentionFactor: number },
+): { cos: Float32Array; sin: Float32Array } {
   const half = headSize / 2;
   const cos = new Float32Array(maxLen * half);
   const sin = new Float32Array(maxLen * half);
+  const m = scaled?.attentionFactor ?? 1;
   for (let p = 0; p < maxLen; p++) {
     for (let i = 0; i < half; i++) {
-      const angle = p * base ** (-(2 * i) / headSize);
-      cos[p * half + i] = Math.cos(angle);
-      sin[p * half + i] = Math.sin(angle);
+      const angle = p * (scaled ? scaled.invFreq[i]! : base ** (-(2 * i) / headSize));
+      cos[p * half + i] = m * Math.cos(angle);
+      sin[p * half + i] = m * Math.sin(angle);
     }
   }
   return { cos, sin };

@@ -18,14 +18,20 @@ export function checkpointFolders(config: RunConfig): { generator: string; reran
   return { generator: resolve(generator), reranker: resolve(reranker ?? generator) };
 }
 
+/** The adapters' scale (alpha / r, as PEFT scales them) for a LoRA run's model configs; nothing for full training. */
+export function loraScaleOf(config: RunConfig): { loraScale?: number } {
+  return config.model.train === 'lora' ? { loraScale: config.model.lora.alpha / config.model.lora.rank } : {};
+}
+
+/** The generator's config: the checkpoint's, with the adapters' scale of a LoRA run. */
 export function generatorConfig(config: RunConfig, dir: string): TransformerConfig {
-  return readHfConfig(dir, { maxSeqLen: config.model.maxSeqLen });
+  return { ...readHfConfig(dir, { maxSeqLen: config.model.maxSeqLen }), ...loraScaleOf(config) };
 }
 
 /** The reranker's config: the checkpoint's, with the run's log-prob weight where the LM head is the embedding's. */
 export function rerankerConfig(config: RunConfig, dir: string): TransformerConfig {
   const cfg = readHfConfig(dir, { maxSeqLen: config.model.maxSeqLen });
-  return { ...cfg, rewardLogProbWeight: cfg.tieEmbeddings ? config.reranker.rewardLogProbWeight : 0 };
+  return { ...cfg, rewardLogProbWeight: cfg.tieEmbeddings ? config.reranker.rewardLogProbWeight : 0, ...loraScaleOf(config) };
 }
 
 /** LoRA settings for a trainer, or undefined for full training. */

@@ -41,6 +41,8 @@ export interface BaselineEvidence {
   logProbs: ReadonlyMap<number, { mean: number; sum: number }>;
   /** What each candidate printed on the agreement inputs (null: nothing usable); absent: not run. */
   outputs: ReadonlyMap<number, string | null>;
+  /** The iteration's process reward model's per-line scores (absent: no PRM): its picks join the baselines. */
+  lineScores?: ReadonlyMap<number, readonly number[]>;
 }
 
 type HeldoutCandidate = Scored & BaselineCandidate;
@@ -89,6 +91,7 @@ export function metricsOfScores(
       meanLogProb: stored !== null ? stored / c.logprobs!.length : (computed?.mean ?? null),
       normalized: normalizeProgram(c.code),
       outputs: evidence.outputs.get(c.id) ?? null,
+      lineScores: evidence.lineScores?.get(c.id) ?? null,
     };
     if (list) list.push(scored);
     else heldout.set(c.problemId, [scored]);

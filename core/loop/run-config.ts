@@ -7,6 +7,7 @@ import { hfModelConfigSchema } from '../models/hf-config';
 import { samplingConfigSchema } from '../models/sampling';
 import { transformerConfigSchema } from '../models/transformer';
 import { ppoConfigSchema } from '../train/ppo-config';
+import { prmConfigSchema } from '../train/prm-config';
 import { rewardConfigSchema } from '../train/reward-config';
 import { checkedJson } from '../store/json-column';
 import type { Db } from '../store/open-store';
@@ -75,12 +76,15 @@ export const runConfigSchema = z
     execute: executeConfigSchema.prefault({}).describe('running candidates against their tests in the sandbox'),
     mine: mineConfigSchema.prefault({}).describe('hard negatives and disputed samples'),
     ppo: over(ppoConfigSchema, defaultModels.ppo).describe('policy optimisation of the generator against the reranker (PPO or GRPO; updates 0 skips it)'),
+    prm: prmConfigSchema
+      .prefault({})
+      .describe('process supervision: line labels by completing prefixes, and a process reward model trained on them (off by default)'),
   })
   .strict();
 
 export type RunConfig = z.output<typeof runConfigSchema>;
 
-/** Paths inside a config file (problems, candidates) are relative to the file's folder, as in most config formats. */
+/** Paths inside a config file (problems, candidates, checkpoint folders) are relative to the file's folder, as in most config formats. */
 export function loadRunConfig(file: string | null): RunConfig {
   if (file === null) return runConfigSchema.parse({});
   const config = loadConfigFile(file, runConfigSchema);
@@ -89,6 +93,7 @@ export function loadRunConfig(file: string | null): RunConfig {
     ...config,
     problems: { ...config.problems, path: near(config.problems.path) },
     generate: { ...config.generate, candidatesFile: near(config.generate.candidatesFile) },
+    model: { ...config.model, generator: near(config.model.generator), reranker: near(config.model.reranker) },
   };
 }
 

@@ -29,7 +29,7 @@ function exportAdapters(checkpointFile: string, config: RunConfig, dir: string, 
   if (!model.base) return null;
   const { tensors } = readSafetensors(checkpointFile.replace(/\.(json|safetensors)$/, '') + '.safetensors');
   const { rank, alpha, targets } = config.model.lora;
-  exportPeftAdapters(dir, { tensors, base: model.base, rank, alpha, modules: targets, task });
+  exportPeftAdapters(dir, { tensors, base: model.base, rank, alpha, trainedScale: model.config.loraScale ?? 1, modules: targets, task });
   return dir;
 }
 

@@ -3,6 +3,8 @@
  * ...), the hash that ties a run's adapters to the exact base they were trained on, and the merge back into full
  * weights (W + A @ B, our (in, out) layout) for sampling, scoring and export. A run's checkpoints keep only the
  * adapters and new heads, with the base's path and hash: a base that changed on disk is refused, not silently used.
+ * The update is scaled by alpha / r (the model config's loraScale) in training, merging and export alike, as PEFT
+ * scales it, so a rank can change without retuning the learning rate.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
@@ -52,8 +54,8 @@ export function modelBase(dir: string): ModelBase {
   return { path: dir, sha256: baseHash(dir) };
 }
 
-/** W (in, out) + A (in, r) @ B (r, out), as a new tensor. */
-export function mergeLora(w: HostTensor, a: HostTensor, b: HostTensor): HostTensor {
+/** W (in, out) + scale * A (in, r) @ B (r, out), as a new tensor (scale: the model config's loraScale, alpha / r). */
+export function mergeLora(w: HostTensor, a: HostTensor, b: HostTensor, scale = 1): HostTensor {
   const [rows, cols] = w.dims as [number, number];
   const r = a.dims[1]!;
   const W = w.data as Float32Array;
@@ -62,7 +64,7 @@ export function mergeLora(w: HostTensor, a: HostTensor, b: HostTensor): HostTens
   const out = W.slice();
   for (let i = 0; i < rows; i++) {
     for (let k = 0; k < r; k++) {
-      const aik = A[i * r + k]!;
+      const aik = scale * A[i * r + k]!;
       if (aik === 0) continue;
       const row = i * cols;
       const bRow = k * cols;
@@ -74,7 +76,7 @@ export function mergeLora(w: HostTensor, a: HostTensor, b: HostTensor): HostTens
 
 /**
  * Full weights of an adapter checkpoint: its base re-imported (and checked against the recorded hash), every
- * `<name>.lora_A` / `.lora_B` pair merged into `<name>`, the saved heads added.
+ * `<name>.lora_A` / `.lora_B` pair merged into `<name>` at the config's loraScale, the saved heads added.
  */
 export function mergeAdapters(file: string, base: ModelBase, config: TransformerConfig, heads: readonly Head[], saved: Record<string, HostTensor>): Record<string, HostTensor> {
   const sha256 = baseHash(base.path);
@@ -88,7 +90,7 @@ export function mergeAdapters(file: string, base: ModelBase, config: Transformer
       const b = saved[`${target}.lora_B`];
       const w = tensors[target];
       if (!b || !w) throw new ModelFileError(`${file}: adapter '${name}' has no ${b ? `base weight '${target}'` : `'${target}.lora_B'`}`);
-      tensors[target] = mergeLora(w, t, b);
+      tensors[target] = mergeLora(w, t, b, config.loraScale ?? 1);
     } else {
       tensors[name] = t;
     }

@@ -23,7 +23,7 @@ export const hfModelConfigSchema = z
           .number()
           .positive()
           .default(32)
-          .describe("PEFT's lora_alpha, written to the exported adapter_config.json (PEFT scales by alpha / r; the exported lora_B carries the inverse, so the update is the trained one)"),
+          .describe("PEFT's lora_alpha: every adapter's update A @ B is scaled by alpha / r in training, as PEFT scales it, and the exported adapter_config.json says so"),
         targets: z.array(z.string().min(1)).min(1).default([...defaultLoraModules]).describe("PEFT's target_modules: which projections get adapters"),
       })
       .strict()

@@ -1,7 +1,8 @@
 /**
  * The weights of a Hugging Face checkpoint as people have them: model.safetensors or shards listed by
  * model.safetensors.index.json, each tensor F32, BF16 or F16. The engine computes in float32 on every provider we
- * run, so half-precision tensors widen to float32 on read (exactly: every bf16 and f16 value is a float32 value).
+ * run, so half-precision tensors widen to float32 on read (exactly: every bf16 and f16 value is a float32 value),
+ * matrices the caller asks for transposed in the same pass (a second pass over 0.5B values costs seconds).
  * Every problem (a missing shard, a tensor the index names but no shard holds, another dtype) is one line naming
  * the file and the tensor.
  */
@@ -35,11 +36,18 @@ function halfLookup(): Float32Array {
   return halfTable;
 }
 
-/** The raw bytes of one tensor as float32 (bf16 is the top half of a float32; f16 goes through a table). */
-function toFloat32(code: string, bytes: Buffer): Float32Array {
+/**
+ * The raw bytes of one tensor as float32 (bf16 is the top half of a float32; f16 goes through a table); with
+ * `transpose` = [rows, cols], the (rows, cols) matrix comes out as (cols, rows).
+ */
+function toFloat32(code: string, bytes: Buffer, transpose?: [number, number]): Float32Array {
+  const [rows, cols] = transpose ?? [0, 0];
   if (code === 'F32') {
-    const out = new Float32Array(bytes.length / 4);
-    new Uint8Array(out.buffer).set(bytes);
+    const flat = new Float32Array(bytes.length / 4);
+    new Uint8Array(flat.buffer).set(bytes);
+    if (!transpose) return flat;
+    const out = new Float32Array(flat.length);
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = flat[r * cols + c]!;
     return out;
   }
   // An aligned copy as 16-bit words (the file's offsets need not be even; x86 and ARM are little-endian as the file).
@@ -49,10 +57,12 @@ function toFloat32(code: string, bytes: Buffer): Float32Array {
   const out = new Float32Array(n);
   if (code === 'BF16') {
     const bits = new Uint32Array(out.buffer);
-    for (let i = 0; i < n; i++) bits[i] = half[i]! << 16;
+    if (transpose) for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) bits[c * rows + r] = half[r * cols + c]! << 16;
+    else for (let i = 0; i < n; i++) bits[i] = half[i]! << 16;
   } else {
     const table = halfLookup();
-    for (let i = 0; i < n; i++) out[i] = table[half[i]!]!;
+    if (transpose) for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = table[half[r * cols + c]!]!;
+    else for (let i = 0; i < n; i++) out[i] = table[half[i]!]!;
   }
   return out;
 }
@@ -63,8 +73,11 @@ export interface ShardTensors {
   stored: Record<string, string>;
 }
 
-/** One safetensors file of a checkpoint, every tensor widened to float32. */
-export function readShard(file: string): ShardTensors {
+/** Which tensors to transpose while reading: (name in the file, shape in the file) -> whether to. */
+export type TransposeRule = (name: string, shape: readonly number[]) => boolean;
+
+/** One safetensors file of a checkpoint, every tensor widened to float32, the 2-D ones `transpose` picks transposed. */
+export function readShard(file: string, transpose?: TransposeRule): ShardTensors {
   const bad = (why: string): never => {
     throw new HfWeightsError(`${file}: ${why}`);
   };
@@ -83,7 +96,10 @@ export function readShard(file: string): ShardTensors {
     const count = (shape as number[]).reduce((a, b) => a * b, 1);
     if (end - begin !== count * size) bad(`tensor '${name}': ${end - begin} bytes for ${code}[${shape}] which needs ${count * size}`);
     if (begin < 0 || end > dataLength) bad(`truncated: tensor '${name}' ends at byte ${end} of the data, the file holds ${dataLength}`);
-    out.tensors[name] = { dtype: 'float32', dims: shape as number[], data: toFloat32(code, buf.subarray(dataStart + begin, dataStart + end)) };
+    const dims = shape as number[];
+    const flip = dims.length === 2 && transpose?.(name, dims) === true ? ([dims[0]!, dims[1]!] as [number, number]) : undefined;
+    const data = toFloat32(code, buf.subarray(dataStart + begin, dataStart + end), flip);
+    out.tensors[name] = { dtype: 'float32', dims: flip ? [flip[1], flip[0]] : dims, data };
     out.stored[name] = code;
   }
   return out;
@@ -126,11 +142,11 @@ export function weightFiles(dir: string): { files: string[]; index: Record<strin
 }
 
 /** Every tensor of the checkpoint, by Hugging Face name, as float32; the index and the shards must agree. */
-export function readCheckpointWeights(dir: string): CheckpointWeights {
+export function readCheckpointWeights(dir: string, transpose?: TransposeRule): CheckpointWeights {
   const { files, index, indexFile } = weightFiles(dir);
   const out: CheckpointWeights = { tensors: {}, stored: {}, from: {}, files };
   for (const file of files) {
-    const shard = readShard(file);
+    const shard = readShard(file, transpose);
     for (const [name, t] of Object.entries(shard.tensors)) {
       if (name in out.tensors) throw new HfWeightsError(`${file}: tensor '${name}' is also in ${out.from[name]}`);
       out.tensors[name] = t;

@@ -1,10 +1,12 @@
 /**
  * What a run on a model will hold in memory, estimated from the config before any weight is read, so a run that
  * cannot fit is refused in one line instead of failing an hour in. The engine computes in float32, so every
- * figure counts 4 bytes a value. A frozen (LoRA) base is held many times over: the imported tensors, the upload for
- * sampling and scoring, and the training programs that embed it (fused step, gradients, accumulation: each encoded,
- * sent to the engine worker and loaded into a session). `bench hf` measured a peak of 10.4x the base's float32
- * bytes (5.83 GiB for 151M parameters), so that is the factor counted.
+ * figure counts 4 bytes a value. A frozen (LoRA) base is held about three times over: the imported tensors, their
+ * copy in the engine worker (which sampling, scoring and the training programs all read by reference), and the
+ * half-precision file and transposes while importing, and whatever garbage the collector has not returned yet.
+ * `bench hf` at Qwen2.5-0.5B's full shape measured peaks of 5.82 and 6.99 GiB for 494M parameters (1.84 GiB of
+ * float32) in two runs, 3.2x and 3.8x, so 4 copies are counted. (When the training programs embedded the base, the
+ * peak was 10.4x.)
  */
 import { totalmem } from 'node:os';
 import { type Head, type TransformerConfig, headSize, kvHeads, mlpSize, parameterCount, transformerShapes } from './transformer';
@@ -37,7 +39,7 @@ export interface MemoryEstimate {
 
 const MiB = 1024 ** 2;
 /** Peak resident bytes of a LoRA run over its base's float32 bytes, as `bench hf` measured it (see above). */
-export const loraBaseCopies = 10.4;
+export const loraBaseCopies = 4;
 const gib = (bytes: number): string => `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
 
 export function estimateMemory(config: TransformerConfig, plan: MemoryPlan, heads: readonly Head[] = ['lm']): MemoryEstimate {

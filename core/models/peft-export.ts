@@ -1,9 +1,10 @@
 /**
  * A run's LoRA adapters in PEFT's format, so other tools (PEFT, transformers, vLLM) load them on the same base:
  * adapter_config.json and adapter_model.safetensors with PEFT's names and PyTorch's layout. Ours are A (in, r) and
- * B (r, out) added as W + A @ B; PEFT's are lora_A.weight (r, in) and lora_B.weight (out, r) added as
- * W + (alpha / r) * B @ A, so lora_A is A transposed and lora_B is B transposed divided by alpha / r: the update
- * a PEFT model applies is exactly the trained one. A reranker's reward head goes out as the `score` module of a
+ * B (r, out) added as W + s * A @ B, s the scale they were trained under (the model config's loraScale: alpha / r,
+ * or 1 for runs from before alpha was in the graph); PEFT's are lora_A.weight (r, in) and lora_B.weight (out, r)
+ * added as W + (alpha / r) * B @ A, so lora_A is A transposed and lora_B is B transposed times s / (alpha / r)
+ * (1 when the run trained at its alpha): the update a PEFT model applies is exactly the trained one. A reranker's reward head goes out as the `score` module of a
  * sequence classifier (modules_to_save); its bias is left out (PEFT's `score` has none), which shifts every score
  * by the same constant and leaves every ranking as it was.
  */
@@ -19,6 +20,8 @@ export interface PeftExport {
   base: ModelBase;
   rank: number;
   alpha: number;
+  /** The scale the adapters were trained under (the saved model config's loraScale; 1 when it has none). */
+  trainedScale: number;
   /** PEFT's target_modules (q_proj, v_proj, ...). */
   modules: readonly string[];
   task: 'CAUSAL_LM' | 'SEQ_CLS';
@@ -41,7 +44,7 @@ export function exportPeftAdapters(dir: string, e: PeftExport): string[] {
     if (name.endsWith('.lora_A') || name.endsWith('.lora_B')) {
       const target = name.slice(0, -'.lora_A'.length).replace(/\.weight$/, '');
       const which = name.endsWith('.lora_A') ? 'lora_A' : 'lora_B';
-      out[`base_model.model.model.${target}.${which}.weight`] = which === 'lora_A' ? transposed(t) : transposed(t, 1 / scaling);
+      out[`base_model.model.model.${target}.${which}.weight`] = which === 'lora_A' ? transposed(t) : transposed(t, e.trainedScale / scaling);
     } else if (name === 'reward_head.weight') {
       out['base_model.model.score.weight'] = transposed(t); // (C, 1) -> (1, C)
     }

@@ -36,6 +36,7 @@ import {
   unsqueeze,
 } from '../engine/ops';
 import { Rng } from '../engine/rng';
+import { ropeFrequencies, ropeScalingSchema } from './rope-scaling';
 import type { ParamSpec } from '../engine/trainer';
 
 export const architectures = ['llama', 'qwen2', 'gpt2'] as const;
@@ -142,9 +143,15 @@ export const transformerConfigSchema = z
     nEmbd: z.number().int().positive().default(128).describe('hidden width'),
     intermediateSize: z.number().int().positive().nullable().default(null).describe('MLP width; null: 4 x nEmbd for gpt2, 8/3 x nEmbd rounded to 32 for llama'),
     ropeTheta: z.number().positive().default(10000).describe('rotary base'),
+    ropeScaling: ropeScalingSchema.optional().describe("scaled rotary positions (Hugging Face's rope_scaling: linear, llama3, yarn); absent: unscaled"),
     normEps: z.number().positive().default(1e-5).describe('RMSNorm / LayerNorm epsilon'),
     qkvBias: z.boolean().nullable().default(null).describe('biases on q, k, v projections; null: true for qwen2 only'),
     tieEmbeddings: z.boolean().default(true).describe('LM head shares the token embedding'),
+    loraScale: z
+      .number()
+      .positive()
+      .optional()
+      .describe("LoRA's alpha / r: the factor on every adapter's update A @ B, as PEFT scales it (absent: 1, the adapters of runs from before alpha was in the graph)"),
     rewardLogProbWeight: z
       .number()
       .nonnegative()
@@ -266,12 +273,12 @@ export function parameterCount(specs: Record<string, { shape: number[] }>): numb
 }
 
 /** A weight by name, merged with its LoRA update when the params carry one (`<name>.lora_A` / `.lora_B`). */
-function weight(p: Params, name: string): Tensor {
+function weight(cfg: TransformerConfig, p: Params, name: string): Tensor {
   const w = p[name];
   if (!w) throw new Error(`model: parameter '${name}' is missing`);
   const a = p[`${name}.lora_A`];
   const b = p[`${name}.lora_B`];
-  return a && b ? loraWeight(w, a, b) : w;
+  return a && b ? loraWeight(w, a, b, cfg.loraScale ?? 1) : w;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -319,10 +326,10 @@ function selfAttention(
   const D = headSize(cfg);
   const n = archSpecs[cfg.arch].block(l);
   const project = (name: string, heads: number, from: number): Tensor => {
-    if (!n.qkv) return splitHeads(linear(x, weight(p, `${name}.weight`), p[`${name}.bias`]), heads, D);
+    if (!n.qkv) return splitHeads(linear(x, weight(cfg, p, `${name}.weight`), p[`${name}.bias`]), heads, D);
     // Slicing the fused (C, C + 2KD) weight rather than the (B, T, C + 2KD) product keeps the backward padding on
     // the small weight.
-    const [w, b] = [weight(p, `${n.qkv}.weight`), p[`${n.qkv}.bias`]];
+    const [w, b] = [weight(cfg, p, `${n.qkv}.weight`), p[`${n.qkv}.bias`]];
     const to = from + heads * D;
     return splitHeads(linear(x, slice(w, 1, from, to), b && slice(b, 0, from, to)), heads, D);
   };
@@ -339,7 +346,7 @@ function selfAttention(
   }
   const y = attention(q, k, v, attentionBias(q, !past, keyMask)); // (B, H, T, D)
   const merged = reshape(transpose(y, [0, 2, 1, 3]), [B!, T!, C!]); // (B, T, C)
-  return { y: linear(merged, weight(p, `${n.out}.weight`), p[`${n.out}.bias`]), cache: { k, v } };
+  return { y: linear(merged, weight(cfg, p, `${n.out}.weight`), p[`${n.out}.bias`]), cache: { k, v } };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -347,9 +354,9 @@ function selfAttention(
 
 function mlp(cfg: TransformerConfig, p: Params, l: number, x: Tensor): Tensor {
   const n = archSpecs[cfg.arch].block(l);
-  const up = linear(x, weight(p, `${n.up}.weight`), p[`${n.up}.bias`]); // (B, T, F)
-  const hidden = n.gate ? mul(silu(linear(x, weight(p, `${n.gate}.weight`))), up) : gelu(up); // (B, T, F)
-  return linear(hidden, weight(p, `${n.down}.weight`), p[`${n.down}.bias`]); // (B, T, C)
+  const up = linear(x, weight(cfg, p, `${n.up}.weight`), p[`${n.up}.bias`]); // (B, T, F)
+  const hidden = n.gate ? mul(silu(linear(x, weight(cfg, p, `${n.gate}.weight`))), up) : gelu(up); // (B, T, F)
+  return linear(hidden, weight(cfg, p, `${n.down}.weight`), p[`${n.down}.bias`]); // (B, T, C)
 }
 
 function norm(cfg: TransformerConfig, p: Params, name: string, x: Tensor): Tensor {
@@ -378,7 +385,8 @@ export interface ForwardOptions {
 /** Rotary tables as constants of the program: (maxSeqLen, D/2). */
 export function rotaryConstants(cfg: TransformerConfig): { cos: Tensor; sin: Tensor } {
   const half = headSize(cfg) / 2;
-  const { cos, sin } = rotaryTables(cfg.maxSeqLen, headSize(cfg), cfg.ropeTheta);
+  const scaled = cfg.ropeScaling ? ropeFrequencies(headSize(cfg), cfg.ropeTheta, cfg.ropeScaling) : undefined;
+  const { cos, sin } = rotaryTables(cfg.maxSeqLen, headSize(cfg), cfg.ropeTheta, scaled);
   return { cos: constant(cos, [cfg.maxSeqLen, half], 'float32'), sin: constant(sin, [cfg.maxSeqLen, half], 'float32') };
 }
 
@@ -405,7 +413,7 @@ export function transformerHidden(cfg: TransformerConfig, p: Params, idx: Tensor
 
 /** (B, T, C) -> (B, T, V) */
 export function lmLogits(cfg: TransformerConfig, p: Params, hidden: Tensor): Tensor {
-  if (!cfg.tieEmbeddings) return matmul(hidden, weight(p, 'lm_head.weight'));
+  if (!cfg.tieEmbeddings) return matmul(hidden, weight(cfg, p, 'lm_head.weight'));
   return matmul(hidden, transpose(p[archSpecs[cfg.arch].embed]!, [1, 0]));
 }
 

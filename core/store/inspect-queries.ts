@@ -255,10 +255,14 @@ export interface CandidateDetailRow {
   disputeJson: string | null;
 }
 
+/** Per-line scores come from the newest process reward model that scored the candidate (train-prm), if any. */
+const prmLineScores = `(SELECT s.line_scores_json FROM scores s JOIN checkpoints k ON k.id = s.checkpoint_id
+    WHERE s.candidate_id = c.id AND k.kind = 'prm' AND s.line_scores_json IS NOT NULL ORDER BY k.id DESC LIMIT 1)`;
+
 const detailSelect = `
   SELECT c.id AS candidateId, c.problem_id AS problemId, p.task_id AS taskId, p.language AS language, p.split AS split,
          p.prompt AS prompt, c.sample_idx AS sampleIdx, c.code AS code, ${scoreExpr} AS score,
-         COALESCE(so.line_scores_json, sm.line_scores_json) AS lineScoresJson,
+         COALESCE(${prmLineScores}, so.line_scores_json, sm.line_scores_json) AS lineScoresJson,
          CASE WHEN e.status IS NULL THEN NULL ELSE ${passedExpr} END AS passed,
          e.status AS status, e.tests_passed AS testsPassed, e.tests_total AS testsTotal, e.stderr AS stderr,
          EXISTS (SELECT 1 FROM mined WHERE iteration_id = c.iteration_id AND candidate_id = c.id AND kind = 'hard-negative') AS hardNegative,

@@ -75,3 +75,14 @@ export function prefixCompletionsOf(db: Db, candidateId: number): PrefixCompleti
     .all(candidateId) as Array<{ prefix_lines: number; sample_idx: number; code: string; status: string; passed: number }>;
   return rows.map((r) => ({ candidateId, prefixLines: r.prefix_lines, sampleIdx: r.sample_idx, code: r.code, status: r.status, passed: r.passed === 1 }));
 }
+
+/** Per-line scores a checkpoint (the PRM) gave the iteration's candidates, by candidate id. */
+export function lineScoresOf(db: Db, iterationId: number, checkpointId: number): Map<number, number[]> {
+  const rows = db
+    .prepare(
+      `SELECT s.candidate_id, s.line_scores_json FROM scores s JOIN candidates c ON c.id = s.candidate_id
+       WHERE c.iteration_id = ? AND s.checkpoint_id = ? AND s.line_scores_json IS NOT NULL`,
+    )
+    .all(iterationId, checkpointId) as Array<{ candidate_id: number; line_scores_json: string }>;
+  return new Map(rows.map((r) => [r.candidate_id, JSON.parse(r.line_scores_json) as number[]]));
+}

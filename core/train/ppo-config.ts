@@ -16,10 +16,10 @@ export const ppoConfigSchema = z
     maxNewTokens: z.number().int().positive().default(96).describe('tokens generated at most per rollout'),
     epochs: z.number().int().positive().default(4).describe('passes over each round\'s rollouts, mini-batches reshuffled each time'),
     miniBatches: z.number().int().positive().default(2).describe('mini-batches per epoch (one optimizer step each)'),
-    ...optimizerFields({ lr: 2e-4, minLr: 2e-4, warmupSteps: 0 }),
+    ...optimizerFields({ lr: 1e-5, minLr: 1e-5, warmupSteps: 0 }),
     clipRange: z.number().positive().default(0.2).describe('policy ratio clip epsilon'),
     clipRangeValue: z.number().positive().default(0.2).describe('value clip epsilon around the rollout values'),
-    valueCoef: z.number().nonnegative().default(0.1).describe('weight of the value loss (PPO)'),
+    valueCoef: z.number().nonnegative().default(0.1).describe("weight of the value loss in the policy's loss (PPO with the shared critic; a separate critic trains on the value loss alone)"),
     entropyCoef: z.number().nonnegative().default(0).describe('entropy bonus weight (0: entropy is only logged, as in TRL)'),
     gamma: z.number().min(0).max(1).default(1).describe('discount'),
     lambda: z.number().min(0).max(1).default(0.95).describe('GAE lambda'),
@@ -52,6 +52,14 @@ export const ppoConfigSchema = z
       ctx.addIssue({ code: 'custom', path: [c.denseReward ? 'denseReward' : 'valueInit'], message: "dense reward and value init are PPO's (algorithm 'ppo'); GRPO has no critic and one reward per sequence" });
     }
   });
+
+/**
+ * Overrides of some fields (the bench commands' --ppo): only the keys given, checked and without defaults (zod's
+ * partial() would fill every other key with its default, and refuses a schema with cross-field checks).
+ */
+export const ppoOverridesSchema = z
+  .object(Object.fromEntries(Object.entries(ppoConfigSchema.shape).map(([k, f]) => [k, (f instanceof z.ZodDefault ? f.unwrap() : f).optional()])))
+  .strict() as unknown as z.ZodType<Partial<z.output<typeof ppoConfigSchema>>>;
 
 export type PpoConfig = z.output<typeof ppoConfigSchema>;
 export type PpoConfigInput = z.input<typeof ppoConfigSchema>;

@@ -36,7 +36,7 @@ export const prmConfigSchema = z
       .enum(['recoverable-and-passing', 'recoverable', 'all'])
       .default('recoverable-and-passing')
       .describe(
-        "which labelled candidates the PRM learns from: the paper's best data (failing ones with a recoverable first line, plus passing ones), only the failing ones with a recoverable prefix, or every labelled one",
+        "which labelled candidates the PRM learns from: the paper's best data (failing ones whose prefix recovers from line 1 on at least, plus passing ones), only the failing ones with a recoverable prefix, or every labelled one",
       ),
     // The PRM
     steps: z.number().int().positive().default(120).describe('optimizer steps (fixed in steps, never in time)'),

@@ -17,6 +17,10 @@ export const rewardConfigSchema = z
       .default(0.01)
       .describe("TRL's center_rewards_coefficient: adds c * mean((r+ + r-)^2) so rewards stay centred on zero (0: off)"),
     maxPairsPerProblem: z.number().int().positive().default(16).describe('pairs drawn per problem at most, so problems with many candidates do not dominate'),
+    fitLogProbScale: z
+      .boolean()
+      .default(true)
+      .describe("before training, fit the weight of the reranker's log-prob term (reranker.rewardLogProbWeight > 0) by Bradley-Terry on the log-prob alone, so the head learns only what the likelihood misses"),
     init: z
       .enum(['generator', 'scratch'])
       .default('generator')

@@ -21,6 +21,7 @@ import {
 } from '../models/transformer';
 import { EpochOrder, f32, padRight } from './batches';
 import { type JudgedCandidate, type Pair, effectivePass } from './pairs';
+import { type ScaleSample, fitLogProbScale } from './logprob-scale';
 import { type RewardConfig, type RewardConfigInput, rewardConfigSchema } from './reward-config';
 import { tailMean } from './shared/loss-tail';
 import { type Progress, TrainingCheckpoint } from './shared/resume';
@@ -101,6 +102,8 @@ export interface RewardMetrics {
 }
 
 export interface RewardResult {
+  /** The reranker's config as trained: the given one with the fitted log-prob weight (save this one). */
+  config: TransformerConfig;
   trainer: Trainer;
   model: ModelRef;
   specs: Record<string, ParamSpec>;
@@ -126,7 +129,7 @@ export async function trainRewardModel(
 ): Promise<RewardResult> {
   const config = rewardConfigSchema.parse(configInput);
   const special = specialIds(tokenizer);
-  const cfg = init.config;
+  let cfg = init.config;
   if (pairs.length === 0) throw new Error('reward model: no pairs (no problem has both a passing and a failing candidate)');
   const maxLength = Math.min(config.maxLength, cfg.maxSeqLen);
   const tokens = new Map<string, number[]>();
@@ -169,6 +172,11 @@ export async function trainRewardModel(
     }
     // Inference programs take every parameter as an input: the frozen copy goes to the engine worker once.
     frozenFeeds = (await uploadModel(engine, cfg, heads, frozen)).feeds;
+  }
+  // 1. the log-prob term's weight, fitted on the starting weights (deterministic, so a resumed run refits the same)
+  if (config.fitLogProbScale && cfg.rewardLogProbWeight > 0) {
+    const weight = await fittedLogProbWeight(engine, cfg, heads, specs, tokenizer, texts, pairs, maxLength, config.seed);
+    cfg = { ...cfg, rewardLogProbWeight: weight };
   }
   if (init.lora) {
     const base = Object.fromEntries(
@@ -219,6 +227,7 @@ export async function trainRewardModel(
   const byTask = new Map<string, typeof scored>();
   for (const s of scored) byTask.set(s.taskId, [...(byTask.get(s.taskId) ?? []), s]);
   return {
+    config: cfg,
     trainer,
     model,
     specs,
@@ -235,4 +244,43 @@ export async function trainRewardModel(
       heldoutAuc: rocAuc(scored),
     },
   };
+}
+
+/**
+ * The Bradley-Terry-optimal weight of the log-prob term alone: the starting model with its reward head at zero
+ * scores each candidate of up to 2,048 pairs (its score is then exactly the log-prob term), and the weight is fitted
+ * to their differences (./logprob-scale.ts says why).
+ */
+async function fittedLogProbWeight(
+  engine: Engine,
+  cfg: TransformerConfig,
+  heads: Head[],
+  specs: Record<string, ParamSpec>,
+  tokenizer: TextTokenizer,
+  texts: ReadonlyMap<string, ScoredText>,
+  pairs: readonly Pair[],
+  maxLength: number,
+  seed: number,
+): Promise<number> {
+  const order = new EpochOrder(pairs.length, seed ^ 0x5ca1e);
+  const sample = order.batch(0, Math.min(2048, pairs.length)).map((i) => pairs[i]!);
+  const ids = [...new Set(sample.flatMap((p) => [p.chosen, p.rejected]))];
+  const tensors: Record<string, HostTensor> = Object.fromEntries(
+    Object.entries(specs).map(([name, s]) => [name, { dtype: 'float32' as const, dims: s.shape, data: name.startsWith('reward_head.') ? new Float32Array(s.init.length) : s.init }]),
+  );
+  const unit = { ...cfg, rewardLogProbWeight: 1 };
+  const model = await uploadModel(engine, unit, heads, tensors);
+  try {
+    const items = ids.map((id) => {
+      const text = texts.get(id);
+      if (!text) throw new Error(`reward model: pair names candidate '${id}', which has no text`);
+      return text;
+    });
+    const scores = await scoreCandidates(engine, model, tokenizer, items, { maxLength });
+    const logProb = new Map(ids.map((id, i) => [id, scores[i]!]));
+    const samples: ScaleSample[] = sample.map((p) => ({ diff: logProb.get(p.chosen)! - logProb.get(p.rejected)!, weight: p.weight }));
+    return fitLogProbScale(samples, { start: cfg.rewardLogProbWeight });
+  } finally {
+    await engine.drop(Object.values(model.feeds).flatMap((f) => ('resident' in f ? [f.resident] : [])));
+  }
 }

@@ -46,7 +46,7 @@ export interface RerankBenchOptions {
   log: (line: string) => void;
 }
 
-export const ablationNames = ['as-configured', 'no-hard-negative-weight', 'init-scratch', 'no-logprob-term', 'own-lm-logprob'] as const;
+export const ablationNames = ['as-configured', 'no-hard-negative-weight', 'init-scratch', 'no-logprob-term', 'own-lm-logprob', 'fixed-logprob-weight'] as const;
 export type AblationName = (typeof ablationNames)[number];
 
 /** One pick's held-out pass@1 and the share of the random-to-oracle gap it closes. */
@@ -127,6 +127,8 @@ function ablated(config: RunConfig, name: AblationName): RunConfig {
       return { ...config, reranker: { ...config.reranker, rewardLogProbWeight: 0 } };
     case 'own-lm-logprob':
       return { ...config, reranker: { ...config.reranker, rewardLogProbSource: 'own' } };
+    case 'fixed-logprob-weight':
+      return { ...config, reward: { ...config.reward, fitLogProbScale: false } };
   }
 }
 

@@ -7,7 +7,10 @@
  *   expected outputs form a cluster; pick from the largest;
  * - agreement_rerank: the combined pick, agreement clusters weighed by the reranker (each cluster's share of the
  *   softmax of the reranker's scores), then the reranker's best in the chosen cluster;
- * - oracle: any passing candidate (pass@N).
+ * - oracle: any passing candidate (pass@N);
+ * - prm_mean / prm_min (when the iteration trained a process reward model): the highest mean, or the highest
+ *   lowest, of the PRM's per-line scores (a program is as good as its worst line). They sit beside the baselines,
+ *   optional, so metrics of runs without a PRM keep their shape.
  * Ties are broken deterministically by the earliest sample: samples are drawn independently, so the earliest of a
  * tie is as good as a random one of it, and a run's figures reproduce exactly.
  */
@@ -25,12 +28,16 @@ export interface BaselineCandidate {
   outputs: string | null;
   /** The reranker's score, when there is a reranker. */
   score?: number;
+  /** The process reward model's per-line scores, when the iteration has a PRM. */
+  lineScores?: readonly number[] | null;
 }
 
 export const baselineNames = ['random', 'mean_logprob', 'sum_logprob', 'majority', 'agreement', 'agreement_rerank', 'oracle'] as const;
 export type BaselineName = (typeof baselineNames)[number];
 /** Held-out pass@1 of each pick; null where a pick could not be made for any problem (no log-probs, no reranker). */
-export type Baselines = Record<BaselineName, number | null>;
+export type Baselines = Record<BaselineName, number | null> & Partial<Record<PrmPickName, number | null>>;
+export const prmPickNames = ['prm_mean', 'prm_min'] as const;
+export type PrmPickName = (typeof prmPickNames)[number];
 /** The picks that run nothing: what "the best free baseline" means. */
 export const freeBaselines = ['random', 'mean_logprob', 'sum_logprob', 'majority'] as const satisfies readonly BaselineName[];
 
@@ -85,7 +92,7 @@ function largestGroupPick<T extends BaselineCandidate>(groups: readonly T[][]): 
 }
 
 /** Each pick's candidate for one problem (null where that pick has nothing to go on). */
-export function picks(candidates: readonly BaselineCandidate[]): Record<Exclude<BaselineName, 'random' | 'oracle'>, BaselineCandidate | null> {
+export function picks(candidates: readonly BaselineCandidate[]): Record<Exclude<BaselineName, 'random' | 'oracle'> | PrmPickName, BaselineCandidate | null> {
   const earliest = argmax(candidates, (c) => -c.order);
   const majority = largestGroupPick(clusters(candidates, (c) => c.normalized)) ?? earliest;
   const agreementGroups = clusters(candidates, (c) => c.outputs);
@@ -97,6 +104,9 @@ export function picks(candidates: readonly BaselineCandidate[]): Record<Exclude<
     majority,
     agreement,
     agreement_rerank: candidates.every((c) => c.score !== undefined) ? combinedPick(candidates, agreementGroups) : null,
+    // A line-less candidate (empty completion) has no line to score: it is never the PRM's pick.
+    prm_mean: argmax(candidates, (c) => (c.lineScores?.length ? c.lineScores.reduce((a, b) => a + b, 0) / c.lineScores.length : null)),
+    prm_min: argmax(candidates, (c) => (c.lineScores?.length ? Math.min(...c.lineScores) : null)),
   };
 }
 
@@ -122,8 +132,10 @@ function combinedPick(candidates: readonly BaselineCandidate[], groups: readonly
 
 /** Mean pass rate of each pick over problems (problems without candidates skipped). */
 export function baselines(problems: ReadonlyArray<ReadonlyArray<BaselineCandidate>>): Baselines {
-  const sums: Record<BaselineName, number> = Object.fromEntries(baselineNames.map((n) => [n, 0])) as Record<BaselineName, number>;
-  const made: Record<BaselineName, number> = { ...sums };
+  const names = [...baselineNames, ...prmPickNames];
+  type Name = (typeof names)[number];
+  const sums = Object.fromEntries(names.map((n) => [n, 0])) as Record<Name, number>;
+  const made: Record<Name, number> = { ...sums };
   let counted = 0;
   for (const candidates of problems) {
     if (candidates.length === 0) continue;
@@ -134,13 +146,16 @@ export function baselines(problems: ReadonlyArray<ReadonlyArray<BaselineCandidat
     made.random++;
     made.oracle++;
     const earliest = argmax(candidates, (c) => -c.order)!;
-    for (const [name, pick] of Object.entries(picks(candidates)) as Array<[BaselineName, BaselineCandidate | null]>) {
+    for (const [name, pick] of Object.entries(picks(candidates)) as Array<[Name, BaselineCandidate | null]>) {
       if (pick !== null) made[name]++;
       // Where a pick has nothing to go on for this problem, it takes the earliest sample (what a random pick would).
       sums[name] += (pick ?? earliest).passed ? 1 : 0;
     }
   }
+  const figure = (name: Name): number | null => (counted === 0 || made[name] === 0 ? null : sums[name] / counted);
   const result = {} as Baselines;
-  for (const name of baselineNames) result[name] = counted === 0 || made[name] === 0 ? null : sums[name] / counted;
+  for (const name of baselineNames) result[name] = figure(name);
+  // The PRM's picks only where some candidate had line scores: a run without a PRM keeps its metrics' shape.
+  for (const name of prmPickNames) if (made[name] > 0) result[name] = figure(name);
   return result;
 }

@@ -5,6 +5,8 @@ import { completionLogProbs } from '../../models/completion-logprobs';
 import { uploadModel } from '../../models/programs';
 import { TextTokenizer } from '../../models/tokenizers';
 import { insertProbes, latestCheckpoint, listCandidates, listProblems, probesOf } from '../../store/loop-records';
+import { checkpointOfIteration } from '../../store/ppo-records';
+import { lineScoresOf } from '../../store/prm-records';
 import { setIterationMetrics } from '../../store/runs';
 import { type BaselineEvidence, iterationMetrics } from '../iteration-metrics';
 import { ProgressMeter } from '../progress';
@@ -27,14 +29,18 @@ export const evaluateStage: Stage = {
     if (reranker === null) throw new Error('evaluate: no reranker has been trained in this run');
     const limits = { timeoutMs: config.execute.timeoutS * 1000, memoryBytes: config.execute.memoryMb * 1024 ** 2 };
     const evidence = await baselineEvidence(ctx, limits);
-    const metrics = iterationMetrics(ctx.db, ctx.run.id, ctx.iteration.id, reranker.id, evidence.evidence);
+    // The PRM trained in this iteration (train-prm) picks too: by the mean and by the minimum of its line scores.
+    const prm = checkpointOfIteration(ctx.db, ctx.iteration.id, 'prm');
+    const lineScores = prm ? lineScoresOf(ctx.db, ctx.iteration.id, prm.id) : undefined;
+    const metrics = iterationMetrics(ctx.db, ctx.run.id, ctx.iteration.id, reranker.id, { ...evidence.evidence, ...(lineScores ? { lineScores } : {}) });
     const b = metrics.baselines;
     const f = (x: number | null): string => (x === null ? 'n/a' : x.toFixed(3));
     const policy = policyComparison(ctx.db, ctx.iteration.id, metrics);
     ctx.log(
       'info',
       `iteration ${ctx.iteration.index}: reranked pass@1 ${f(metrics.rerank_pass1)}, random ${f(b.random)}, mean log-prob ${f(b.mean_logprob)}, ` +
-        `sum log-prob ${f(b.sum_logprob)}, majority ${f(b.majority)}, agreement ${f(b.agreement)}, agreement+reranker ${f(b.agreement_rerank)}, oracle ${f(b.oracle)}`,
+        `sum log-prob ${f(b.sum_logprob)}, majority ${f(b.majority)}, agreement ${f(b.agreement)}, agreement+reranker ${f(b.agreement_rerank)}, oracle ${f(b.oracle)}` +
+        (prm ? `, PRM mean ${f(b.prm_mean ?? null)}, PRM min ${f(b.prm_min ?? null)}` : ''),
     );
     return {
       write: () => {

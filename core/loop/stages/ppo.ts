@@ -4,9 +4,12 @@ import { problemSchema } from '../../data/problem';
 import { loadModel, saveModel } from '../../models/checkpoint';
 import { uploadModel } from '../../models/programs';
 import { TextTokenizer } from '../../models/tokenizers';
+import type { PpoConfig } from '../../train/ppo-config';
 import { trainPpo } from '../../train/ppo-trainer';
+import { lineScores } from '../../train/prm-trainer';
 import { scoreCandidates } from '../../train/reward-trainer';
 import { insertCheckpoint, latestCheckpoint, listProblems } from '../../store/loop-records';
+import type { Db } from '../../store/open-store';
 import { firstCheckpoint, insertPpoRollouts, insertPpoSteps } from '../../store/ppo-records';
 import { evaluatePolicy, executionRewards, heldoutProblems } from '../policy-eval';
 import { meterCallback } from '../progress';
@@ -15,10 +18,24 @@ import { stageSeed } from '../seeds';
 import type { Stage } from '../stage';
 
 /**
+ * The run's latest process reward model when the ppo section asks for one (dense reward or value init), else null;
+ * a one-line error naming the key when it asks and the run has none.
+ */
+export function ppoPrmCheckpoint(db: Db, runId: number, ppo: Pick<PpoConfig, 'denseReward' | 'valueInit'>): { id: number; path: string } | null {
+  const key = ppo.denseReward ? 'ppo.denseReward' : ppo.valueInit === 'prm' ? "ppo.valueInit 'prm'" : null;
+  if (!key) return null;
+  const checkpoint = latestCheckpoint(db, runId, 'prm');
+  if (!checkpoint) throw new Error(`ppo: ${key} needs the run's process reward model and none has been trained (turn on the prm section: its train-prm stage runs before ppo)`);
+  return checkpoint;
+}
+
+/**
  * ppo: the generator is optimised against this iteration's reranker (PPO, or GRPO by config) on the training
  * problems' prompts, starting from the current policy with the KL measured to the frozen SFT generator. The new
  * policy becomes the run's generator, so the next iteration samples with it; its held-out pass@1 (a random sample
  * and the reranked pick) is measured here for the evaluate stage. Rounds are checkpointed, so kill -9 resumes.
+ * With ppo.denseReward or ppo.valueInit 'prm' the run's latest process reward model (the train-prm stage's) gives
+ * per-line scores for the dense reward and/or the separate critic's starting weights.
  */
 export const ppoStage: Stage = {
   name: 'ppo',
@@ -35,36 +52,52 @@ export const ppoStage: Stage = {
     const policy = loadModel(current.path);
     const reference = current.id === sft.id ? policy : loadModel(sft.path);
     const rerankerSaved = loadModel(rerankerCheckpoint.path);
+    const prmCheckpoint = ppoPrmCheckpoint(ctx.db, ctx.run.id, config.ppo);
+    const prmSaved = prmCheckpoint ? loadModel(prmCheckpoint.path) : null;
 
     const problems = listProblems(ctx.db, ctx.run.id);
     const train = problems.filter((p) => p.split === 'train');
     const trainData = train.map((p) => problemSchema.parse(p.data));
     const engine = await ctx.engine();
     const reranker = await uploadModel(engine, rerankerSaved.config, rerankerSaved.heads, rerankerSaved.tensors);
+    const prm = prmSaved && config.ppo.denseReward ? await uploadModel(engine, prmSaved.config, prmSaved.heads, prmSaved.tensors) : null;
+    const asPrompts = (items: ReadonlyArray<{ prompt: number; completion: string }>) => items.map((i) => ({ prompt: trainData[i.prompt]!.prompt, completion: i.completion }));
     const stateFile = runFiles.ppoState(ctx.runDir, ctx.iteration.index);
     mkdirSync(dirname(stateFile), { recursive: true });
     const seed = stageSeed(config.seed, ctx.iteration.index, 'ppo', config.ppo.seed);
     const result = await trainPpo(
       engine,
-      { config: policy.config, tensors: policy.tensors, reference: reference.tensors },
+      { config: policy.config, tensors: policy.tensors, reference: reference.tensors, ...(prmSaved ? { prm: { config: prmSaved.config, tensors: prmSaved.tensors } } : {}) },
       tokenizer,
       trainData.map((p) => p.prompt),
       {
-        score: (items) => scoreCandidates(engine, reranker, tokenizer, items.map((i) => ({ prompt: trainData[i.prompt]!.prompt, completion: i.completion }))),
+        score: (items) => scoreCandidates(engine, reranker, tokenizer, asPrompts(items)),
         execute: (items) => executionRewards(ctx.sandbox, config, items.map((i) => ({ problem: trainData[i.prompt]!, completion: i.completion }))),
+        ...(prm ? { lineScores: (items: ReadonlyArray<{ prompt: number; completion: string }>) => lineScores(engine, prm, tokenizer, asPrompts(items)) } : {}),
       },
       { ...config.ppo, seed },
       { checkpoint: stateFile, stop: config.sampling.stop, rowsPerBatch: config.sampling.rowsPerBatch, onProgress: meterCallback('ppo', ctx.progress) },
     );
     const after = await evaluatePolicy(engine, ctx.sandbox, config, ctx.iteration.index, { policy: result.model, reranker }, tokenizer, heldoutProblems(problems, config));
-    await engine.drop(Object.values(reranker.feeds).flatMap((f) => ('resident' in f ? [f.resident] : [])));
+    await engine.drop([reranker, ...(prm ? [prm] : [])].flatMap((m) => Object.values(m.feeds).flatMap((f) => ('resident' in f ? [f.resident] : []))));
     const file = runFiles.policy(ctx.runDir, ctx.iteration.index);
     saveModel(file, { config: policy.config, heads: result.heads, tensors: await result.trainer.parameters() });
-    const metrics = { algorithm: config.ppo.algorithm, ...result.metrics, heldout: after };
+    const dense = result.logs.filter((l) => l.denseShare !== null);
+    const denseShare = dense.length ? dense.reduce((s, l) => s + l.denseShare!, 0) / dense.length : null;
+    const metrics = {
+      algorithm: config.ppo.algorithm,
+      critic: config.ppo.critic,
+      valueInit: config.ppo.valueInit,
+      denseReward: config.ppo.denseReward,
+      prmCheckpointId: prmCheckpoint?.id ?? null,
+      denseShare,
+      ...result.metrics,
+      heldout: after,
+    };
     const last = result.logs.at(-1);
     ctx.log(
       'info',
-      `ppo: ${result.logs.length} rounds, reward ${result.metrics.firstReward?.toFixed(3) ?? 'n/a'} -> ${result.metrics.lastReward?.toFixed(3) ?? 'n/a'}, KL ${last?.kl.toFixed(3) ?? 'n/a'}; held-out pass@1 of the new policy ${after.randomPass1.toFixed(3)} (reranked ${after.rerankPass1.toFixed(3)})`,
+      `ppo: ${result.logs.length} rounds, reward ${result.metrics.firstReward?.toFixed(3) ?? 'n/a'} -> ${result.metrics.lastReward?.toFixed(3) ?? 'n/a'}, KL ${last?.kl.toFixed(3) ?? 'n/a'}${denseShare === null ? '' : `, dense reward ${(100 * denseShare).toFixed(1)}% of the reward given`}${config.ppo.valueInit === 'prm' ? ', critic from the PRM' : ''}; held-out pass@1 of the new policy ${after.randomPass1.toFixed(3)} (reranked ${after.rerankPass1.toFixed(3)})`,
     );
     return {
       write: () => {

@@ -10,13 +10,14 @@ import { meterCallback } from '../progress';
 import { runFiles } from '../run-files';
 import { stageSeed } from '../seeds';
 import type { Stage } from '../stage';
-import { checkpointFolders, loraOf } from '../checkpoint-models';
+import { checkpointFolders, loraOf, loraScaleOf } from '../checkpoint-models';
 
 /** sft (iteration 0): the generator learns prompt -> reference solution; held-out loss says how well it generalises. */
 export const sftStage: Stage = {
   name: 'sft',
-  // Without sampling and without a generator-initialised reranker, nothing needs a generator.
-  runsIn: (iteration, config) => iteration === 0 && !(config.generate.candidatesFile !== null && config.reward.init === 'scratch'),
+  // Without sampling, a generator-initialised reranker or line labels (the policy completes prefixes), nothing needs a generator.
+  runsIn: (iteration, config) =>
+    iteration === 0 && !(config.generate.candidatesFile !== null && config.reward.init === 'scratch' && !config.prm.enabled),
   async run(ctx, config) {
     const tokenizerFile = latestCheckpoint(ctx.db, ctx.run.id, 'tokenizer')!.path;
     const tokenizer = TextTokenizer.load(tokenizerFile);
@@ -27,12 +28,12 @@ export const sftStage: Stage = {
     // From a checkpoint: its weights, LoRA adapters on them unless full training, prompts as the model takes them.
     const folders = checkpointFolders(config);
     const imported = folders ? importHfModel(folders.generator, { maxSeqLen: config.model.maxSeqLen }) : null;
-    const modelConfig = imported?.config ?? config.generator;
+    const modelConfig = imported ? { ...imported.config, ...loraScaleOf(config) } : config.generator;
     const lora = imported ? loraOf(config, imported.config, ['lm']) : undefined;
     if (imported) {
       for (const list of [train, heldout]) list.forEach((p, i) => (list[i] = { ...p, prompt: problemPromptText(tokenizer, config.model.prompting, p) }));
     }
-    const init = imported ? { config: imported.config, tensors: imported.tensors, ...(lora ? { lora } : {}) } : { config: config.generator };
+    const init = imported ? { config: modelConfig, tensors: imported.tensors, ...(lora ? { lora } : {}) } : { config: config.generator };
 
     const engine = await ctx.engine();
     const result = await trainSft(engine, init, tokenizer, { train, heldout }, { ...config.sft, seed: stageSeed(config.seed, 0, 'sft', config.sft.seed) }, {

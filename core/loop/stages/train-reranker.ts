@@ -65,16 +65,16 @@ export const trainRerankerStage: Stage = {
     });
     const file = runFiles.reranker(ctx.runDir, ctx.iteration.index);
     const base = lora && folders ? { base: modelBase(folders.reranker) } : {};
-    saveModel(file, { config: rerankerConfig, heads: ['reward'], tensors: { ...(await result.trainer.parameters()), ...result.frozen }, ...base });
+    saveModel(file, { config: result.config, heads: ['reward'], tensors: { ...(await result.trainer.parameters()), ...result.frozen }, ...base });
     const previous = latestCheckpoint(ctx.db, ctx.run.id, 'reranker');
     const { losses: _losses, ...trained } = result.metrics;
     // The provider it trained on goes with the checkpoint: a figure from a GPU run is read as one.
-    const metrics = { ...trained, provider: engine.provider };
+    const metrics = { ...trained, provider: engine.provider, logProbWeight: result.config.rewardLogProbWeight };
     const hardPairs = pairs.filter((p) => p.weight > 1).length;
     // Which people's labels these pairs used, so a candidate view can say which iteration learned from its label.
     const labelled = overridingLabels(ctx.db, ctx.run.id);
     const labelledCandidates = [...new Set(pairs.flatMap((p) => [Number(p.chosen), Number(p.rejected)]))].filter((id) => labelled.has(id)).sort((a, b) => a - b);
-    ctx.log('info', `train-reranker: ${pairs.length} pairs (${hardPairs} with a hard negative), held-out AUC ${metrics.heldoutAuc?.toFixed(3) ?? 'n/a'}`);
+    ctx.log('info', `train-reranker: ${pairs.length} pairs (${hardPairs} with a hard negative), log-prob weight ${metrics.logProbWeight.toFixed(2)}, held-out AUC ${metrics.heldoutAuc?.toFixed(3) ?? 'n/a'}`);
     return {
       write: () => {
         const checkpointId = insertCheckpoint(ctx.db, {

@@ -2,7 +2,8 @@ import { expect, test } from 'vitest';
 import { withLora } from '../../../core/engine/lora';
 import { Rng } from '../../../core/engine/rng';
 import { Trainer } from '../../../core/engine/trainer';
-import { transformerParams } from '../../../core/models/transformer';
+import { mergeLora } from '../../../core/models/adapters';
+import { lmLoss, transformerParams } from '../../../core/models/transformer';
 import { lmBatch, lmSpec, tinyLM } from './lm-fixture';
 import { useEngine } from '../../support/engine-fixture';
 
@@ -78,4 +79,23 @@ test('a LoRA base fed by reference: the programs hold only the adapters, and tra
   await expect(Trainer.create(engine, { params: withLora(base, targets, 4), inputs: lmInputs, loss, frozenFeeds: { 'h.0.attn.c_attn.weight.lora_A': { resident: 'x' } } })).rejects.toThrow(
     "frozenFeeds names 'h.0.attn.c_attn.weight.lora_A', which is not a frozen parameter",
   );
+});
+
+test("the config's loraScale (alpha / r) multiplies the adapters' update in the graph, as the merge does", async () => {
+  const base = transformerParams(tinyLM, ['lm'], 5);
+  const targets = ['h.0.attn.c_attn.weight', 'h.1.mlp.c_fc.weight'];
+  const lora = withLora(base, targets, 4);
+  const rng = new Rng(6);
+  for (const t of targets) lora[`${t}.lora_B`]!.init = rng.normal(lora[`${t}.lora_B`]!.init.length, 0.3);
+  const scaled = { ...tinyLM, loraScale: 3 };
+  const adapted = await Trainer.create(engine, { params: lora, inputs: lmInputs, loss: (p, x) => lmLoss(scaled, p, x) });
+  const host = (n: string) => ({ dtype: 'float32' as const, dims: lora[n]!.shape, data: lora[n]!.init });
+  const merged = Object.fromEntries(
+    Object.entries(base).map(([n, s]) => [n, { ...s, init: targets.includes(n) ? (mergeLora(host(n), host(`${n}.lora_A`), host(`${n}.lora_B`), 3).data as Float32Array) : s.init }]),
+  );
+  const full = await Trainer.create(engine, { params: merged, inputs: lmInputs, loss });
+  const unscaled = await Trainer.create(engine, { params: lora, inputs: lmInputs, loss });
+  const probe = lmBatch(rows(rng, 4, 1));
+  expect(await adapted.evaluate(probe)).toBeCloseTo(await full.evaluate(probe), 5);
+  expect(Math.abs((await unscaled.evaluate(probe)) - (await full.evaluate(probe)))).toBeGreaterThan(1e-3);
 });

@@ -18,7 +18,7 @@ describe('run configs over the API', () => {
   it('lists the built-in configs and the workspace\'s, each with its one-line error', async () => {
     const configs = await client.call('configs.list');
     expect(configs.filter((c) => c.source === 'builtin').map((c) => [c.name, c.error])).toEqual(
-      expect.arrayContaining([['default', null], ['tiny', null]]),
+      expect.arrayContaining([['default', null], ['tiny', null], ['prm', null]]),
     );
     expect(configs.filter((c) => c.source === 'workspace')).toEqual([
       { path: join(workspace, 'broken.json'), name: 'broken', source: 'workspace', iterations: null, error: expect.stringMatching(/broken\.json: line 3: unknown key 'itertions'/) },

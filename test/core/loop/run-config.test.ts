@@ -1,9 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { documentedConfig } from '../../../core/config/config-doc';
 import { parseConfigText } from '../../../core/config/config-file';
 import { defaultConfigHeader } from '../../../core/cli/config-command';
-import { runConfigSchema } from '../../../core/loop/run-config';
+import { loadRunConfig, runConfigSchema } from '../../../core/loop/run-config';
 
 const committed = 'resources/configs/default.jsonc';
 
@@ -29,6 +31,26 @@ describe('the run config', () => {
     expect(sections.length).toBeGreaterThan(5);
     for (const [section] of sections) {
       expect(text).toMatch(new RegExp(`// .+\\n  "${section}": \\{`));
+    }
+  });
+
+  it("loads the README's example of a run from a Hugging Face checkpoint, its folder relative to the config file", () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf('## Starting from a model you have'));
+    const example = /```jsonc\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(example).toBeDefined();
+    const dir = mkdtempSync(join(tmpdir(), 'rr-readme-config-'));
+    try {
+      const file = join(dir, 'run.jsonc');
+      writeFileSync(file, example!);
+      const config = loadRunConfig(file);
+      expect(config.model.generator).toBe(join(dir, 'qwen'));
+      expect(config.model.reranker).toBeNull();
+      expect(config.model.train).toBe('lora');
+      expect(config.model.lora).toEqual({ rank: 16, alpha: 32, targets: ['q_proj', 'v_proj'] });
+      expect(config.problems.set).toBe('mbpp');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -90,7 +90,21 @@ test('every bad checkpoint is refused in one line naming the file and the place'
     }
   };
   expect(withConfig({ model_type: 'gemma' })).toBe(`${config}: key 'model_type': architecture "gemma" is not supported (llama, qwen2)`);
-  expect(withConfig({ rope_scaling: { rope_type: 'llama3', factor: 8 } })).toBe(`${config}: key 'rope_scaling': rotary scaling "llama3" is not supported (only unscaled rotary positions)`);
+  expect(withConfig({ rope_scaling: { rope_type: 'longrope', factor: 8 } })).toBe(`${config}: key 'rope_scaling.rope_type': rotary scaling "longrope" is not supported (linear, dynamic, llama3, yarn)`);
+  expect(withConfig({ rope_scaling: { rope_type: 'llama3', factor: 8 } })).toMatch(new RegExp(`^${config}: key 'rope_scaling\\.low_freq_factor': undefined is not valid for llama3 scaling`));
+  expect(withConfig({ rope_scaling: { type: 'linear', factor: -2 } })).toMatch(new RegExp(`^${config}: key 'rope_scaling\\.factor': -2 is not valid for linear scaling`));
+  // Scalings we compute are read into the config; dynamic NTK changes nothing within max_position_embeddings.
+  const configWith = (patch: Record<string, unknown>) => {
+    writeFileSync(config, JSON.stringify({ ...JSON.parse(original), ...patch }));
+    try {
+      return importHfModel(dir).config;
+    } finally {
+      writeFileSync(config, original);
+    }
+  };
+  expect(configWith({ rope_scaling: { type: 'linear', factor: 2 } }).ropeScaling).toEqual({ type: 'linear', factor: 2 });
+  expect(configWith({ rope_scaling: { rope_type: 'yarn', factor: 4, original_max_position_embeddings: 256 } }).ropeScaling).toEqual({ type: 'yarn', factor: 4, originalMaxPositions: 256, betaFast: 32, betaSlow: 1, attentionFactor: null });
+  expect(configWith({ rope_scaling: { type: 'dynamic', factor: 2 } }).ropeScaling).toBeUndefined();
   expect(withConfig({ use_sliding_window: true })).toBe(`${config}: key 'use_sliding_window': sliding-window attention is not supported`);
   expect(importHfModel(dir).config.rewardLogProbWeight).toBe(0); // the folder is intact again
 
@@ -134,7 +148,9 @@ test('LoRA on a bf16 checkpoint: the loss falls, the checkpoint keeps adapters o
     makeProblem({ task_id: name, language: 'python', prompt: `def ${name}(a, b):\n`, prefix: '', suffix: '', canonical_solution: `    return a ${'+-*'[i]} b\n` }),
   );
   const targets = loraTargetNames(imported.config, ['q_proj', 'v_proj', 'o_proj']);
-  const init = { config: imported.config, tensors: imported.tensors, lora: { rank: 4, targets } };
+  // alpha 8 at rank 4: the adapters' update is scaled by 2 in the graph, as PEFT scales it.
+  const config = { ...imported.config, loraScale: 2 };
+  const init = { config, tensors: imported.tensors, lora: { rank: 4, targets } };
   const sftConfig = { steps: 12, batchSize: 3, lr: 3e-2, minLr: 3e-3, warmupSteps: 0, checkpointEvery: 6 };
   const straight = await trainSft(engine, init, imported.tokenizer, { train: problems, heldout: [] }, sftConfig, { checkpoint: join(scratch, 'straight.safetensors') });
   const { losses } = straight.metrics;
@@ -160,15 +176,15 @@ test('LoRA on a bf16 checkpoint: the loss falls, the checkpoint keeps adapters o
   // The run's checkpoint: adapters only, with the base's path and hash; loading merges them into the base.
   const file = join(scratch, 'generator.safetensors');
   const base = modelBase(dir);
-  saveModel(file, { config: imported.config, heads: ['lm'], tensors: a, base });
+  saveModel(file, { config, heads: ['lm'], tensors: a, base });
   expect(Object.keys(readSafetensors(file).tensors).sort()).toEqual(targets.flatMap((t) => [`${t}.lora_A`, `${t}.lora_B`]).sort());
   const merged = loadModel(file);
   const name = targets[0]!;
-  expect(merged.tensors[name]!.data).toEqual(mergeLora(imported.tensors[name]!, a[`${name}.lora_A`]!, a[`${name}.lora_B`]!).data);
+  expect(merged.tensors[name]!.data).toEqual(mergeLora(imported.tensors[name]!, a[`${name}.lora_A`]!, a[`${name}.lora_B`]!, 2).data);
 
-  // PEFT's layout: (alpha / r) * lora_B @ lora_A is our A @ B transposed.
+  // PEFT's layout: (alpha / r) * lora_B @ lora_A is our 2 * A @ B transposed.
   const peftDir = join(scratch, 'peft');
-  exportPeftAdapters(peftDir, { tensors: a, base, rank: 4, alpha: 8, modules: ['q_proj', 'v_proj', 'o_proj'], task: 'CAUSAL_LM' });
+  exportPeftAdapters(peftDir, { tensors: a, base, rank: 4, alpha: 8, trainedScale: 2, modules: ['q_proj', 'v_proj', 'o_proj'], task: 'CAUSAL_LM' });
   const peft = readSafetensors(join(peftDir, 'adapter_model.safetensors')).tensors;
   const adapterConfig = JSON.parse(readFileSync(join(peftDir, 'adapter_config.json'), 'utf8')) as Record<string, unknown>;
   expect(adapterConfig).toMatchObject({ peft_type: 'LORA', r: 4, lora_alpha: 8, target_modules: ['q_proj', 'v_proj', 'o_proj'], base_model_name_or_path: dir });
@@ -176,7 +192,7 @@ test('LoRA on a bf16 checkpoint: the loss falls, the checkpoint keeps adapters o
   const pb = peft[`base_model.model.model.${name.replace(/\.weight$/, '')}.lora_B.weight`]!;
   const [r, inDim] = pa.dims as [number, number];
   const outDim = pb.dims[0]!;
-  const ours = mergeLora({ dtype: 'float32', dims: [inDim, outDim], data: new Float32Array(inDim * outDim) }, a[`${name}.lora_A`]!, a[`${name}.lora_B`]!).data as Float32Array;
+  const ours = mergeLora({ dtype: 'float32', dims: [inDim, outDim], data: new Float32Array(inDim * outDim) }, a[`${name}.lora_A`]!, a[`${name}.lora_B`]!, 2).data as Float32Array;
   let worst = 0;
   for (let o = 0; o < outDim; o++) {
     for (let i = 0; i < inDim; i++) {

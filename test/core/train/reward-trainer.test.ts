@@ -2,6 +2,7 @@ import { expect, test } from 'vitest';
 import { trainTokenizer } from '../../../core/models/tokenizers';
 import { uploadModel } from '../../../core/models/programs';
 import { transformerConfig } from '../../../core/models/transformer';
+import { fitLogProbScale } from '../../../core/train/logprob-scale';
 import { buildPairs, type JudgedCandidate } from '../../../core/train/pairs';
 import { type HeldoutCandidate, scoreCandidates, trainRewardModel } from '../../../core/train/reward-trainer';
 import { useEngine } from '../../support/engine-fixture';
@@ -80,7 +81,7 @@ test('a reranker carrying a frozen generator keeps its log-prob term exactly whi
   const zeroHead = { ...genTensors, 'reward_head.weight': { dtype: 'float32' as const, dims: [cfg.nEmbd, 1], data: new Float32Array(cfg.nEmbd) } };
   const reference = await scoreCandidates(engine, await uploadModel(engine, plain, ['reward'], { ...zeroHead, 'reward_head.bias': { dtype: 'float32', dims: [1], data: new Float32Array(1) } }), tokenizer, items);
 
-  const rm = await trainRewardModel(engine, { config: withGen, generator: genTensors }, tokenizer, texts, pairs, { steps: 20, batchPairs: 8, lr: 3e-3, init: 'scratch' }, { heldout: train });
+  const rm = await trainRewardModel(engine, { config: withGen, generator: genTensors }, tokenizer, texts, pairs, { steps: 20, batchPairs: 8, lr: 3e-3, init: 'scratch', fitLogProbScale: false }, { heldout: train });
   expect(Object.keys(rm.frozen).every((n) => n.startsWith('generator.'))).toBe(true);
   const trained = await rm.trainer.parameters();
   // The score minus the trained head's part is the generator's log-prob, unchanged by training.
@@ -91,4 +92,10 @@ test('a reranker carrying a frozen generator keeps its log-prob term exactly whi
   const reloaded = await scoreCandidates(engine, await uploadModel(engine, withGen, ['reward'], { ...trained, ...rm.frozen }), tokenizer, items);
   reloaded.forEach((s, i) => expect(s).toBeCloseTo(rm.heldoutScores[i]!, 5));
   await expect(trainRewardModel(engine, { config: withGen }, tokenizer, texts, pairs, { steps: 1, init: 'scratch' })).rejects.toThrow(/frozen generator needs tensor/);
+
+  // With the weight fitted, the saved config carries the Bradley-Terry-optimal weight of the log-prob term alone.
+  const fitted = await trainRewardModel(engine, { config: withGen, generator: genTensors }, tokenizer, texts, pairs, { steps: 1, batchPairs: 8, lr: 1e-9, init: 'scratch' });
+  const logProb = new Map(train.map((c, i) => [c.id, reference[i]!]));
+  const expected = fitLogProbScale(pairs.map((p) => ({ diff: logProb.get(p.chosen)! - logProb.get(p.rejected)!, weight: p.weight })), { start: 1 });
+  expect(fitted.config.rewardLogProbWeight).toBeCloseTo(expected, 3);
 });

@@ -34,6 +34,18 @@ describe('baseline picks', () => {
     expect(picks([...list].reverse()).mean_logprob?.order).toBe(1);
   });
 
+  it('the PRM picks the highest mean or the highest minimum of its line scores, and is absent without a PRM', () => {
+    const list = [
+      cand(0, false, { lineScores: [0.9, 0.9, -0.8] }), // mean 0.33, min -0.8
+      cand(1, true, { lineScores: [0.3, 0.2, 0.1] }), // mean 0.2, min 0.1
+      cand(2, false, { lineScores: [] }), // no line: never picked
+    ];
+    expect(picks(list).prm_mean?.order).toBe(0);
+    expect(picks(list).prm_min?.order).toBe(1);
+    expect(baselines([list])).toMatchObject({ prm_mean: 0, prm_min: 1 });
+    expect(Object.keys(baselines([list.map(({ lineScores: _l, ...c }) => c)]))).not.toContain('prm_mean');
+  });
+
   it('majority takes the largest group of identical normalized programs, earliest group on ties', () => {
     const list = [cand(0, false, { normalized: 'a' }), cand(1, true, { normalized: 'b' }), cand(2, true, { normalized: 'b' }), cand(3, false, { normalized: 'a' })];
     expect(picks(list).majority?.order).toBe(0);

@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
 import { tokenRewards } from '../../../../core/train/rl/advantages';
 import { denseLambda, denseRow, lineEndPositions, withDenseRewards } from '../../../../core/train/rl/dense-rewards';
-import { ppoConfigSchema } from '../../../../core/train/ppo-config';
+import { ppoConfigSchema, ppoOverridesSchema } from '../../../../core/train/ppo-config';
 
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
 const mean = (xs: readonly number[]): number => sum(xs) / xs.length;
@@ -65,4 +65,9 @@ test("the config's switches: valueInit 'prm' needs a separate critic, dense rewa
   expect(() => ppoConfigSchema.parse({ algorithm: 'grpo', denseReward: true })).toThrow("dense reward and value init are PPO's");
   const c = ppoConfigSchema.parse({});
   expect([c.critic, c.valueInit, c.denseReward, c.denseLambdaFail, c.denseLambdaPass]).toEqual(['shared', 'none', false, 0.25, 0.025]);
+});
+
+test('overrides of some ppo fields parse on their own (the bench commands), unknown keys refused', () => {
+  expect(ppoOverridesSchema.parse({ denseReward: true, updates: 2 })).toEqual({ denseReward: true, updates: 2 });
+  expect(() => ppoOverridesSchema.parse({ dense: true })).toThrow();
 });
