@@ -90,6 +90,8 @@ export const IterationSettingSchema = z.object({
   /** The previous iteration's value; null where it had none (or there is no previous iteration). */
   previous: z.string().nullable(),
   changed: z.boolean(),
+  /** input: what the iteration ran with (what an engineer diffs); figure: what a stage measured on the way. */
+  kind: z.enum(['input', 'figure']),
 });
 
 /** One PPO / GRPO round's log (core/train/ppo-trainer.ts PpoStepLog). */

@@ -7,17 +7,12 @@
 import { mean } from './composites';
 import { Engine } from './engine';
 import { matmul, mul, sub, add } from './ops';
+import type { CheckChildResult } from './provider-check-result';
 import type { HostTensor, ProviderName } from './protocol';
 import { Rng } from './rng';
 import { Trainer } from './trainer';
 import { errorMessage } from '../error-message';
 
-export interface CheckChildResult {
-  ok: boolean;
-  detail: string;
-  losses?: number[];
-  cpuLosses?: number[];
-}
 
 const steps = 3;
 

@@ -5,7 +5,7 @@
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { CheckChildResult } from './provider-check-child';
+import type { CheckChildResult } from './provider-check-result';
 import type { ProviderName } from './protocol';
 import { providerCheckUrl } from './worker-url';
 

@@ -22,11 +22,10 @@ export function iterationDetail(db: Db, run: RunRow, iterations: readonly Iterat
   const checkpoints = runCheckpoints(db, run.id);
   const now = effectiveSettings(db, iteration, checkpoints);
   const previous = before ? effectiveSettings(db, before, checkpoints) : new Map<string, string>();
-  const keys = [...now.keys(), ...[...previous.keys()].filter((k) => !now.has(k))];
-  const settings: Setting[] = keys.map((key) => {
-    const value = now.get(key) ?? '–';
+  // Only this iteration's keys: stages that ran once (tokenizer, SFT in iteration 0) are no change of the next one.
+  const settings: Setting[] = [...now].map(([key, value]) => {
     const was = before ? (previous.get(key) ?? null) : null;
-    return { key, value, previous: was, changed: before !== null && (was ?? '–') !== value };
+    return { key, value, previous: was, changed: before !== null && (was ?? '–') !== value, kind: inputs.has(key) ? 'input' : 'figure' };
   });
   const stages = stagesOf(db, iteration.id).map((s) => ({
     stage: s.stage,
@@ -51,6 +50,23 @@ export function iterationDetail(db: Db, run: RunRow, iterations: readonly Iterat
     }),
   };
 }
+
+/** The settings an iteration ran with; every other stage output is a figure it measured. */
+const inputs = new Set([
+  'candidates from',
+  'scored and mined by',
+  'reranker trained',
+  'policy optimisation',
+  'generate.candidates',
+  'generate.trainProblems',
+  'generate.heldoutProblems',
+  'train-reranker.pairs',
+  'train-reranker.hardNegativePairs',
+  'train-reranker.labelledCandidates',
+  'train-reranker.provider',
+]);
+/** Stage outputs the named settings above already say. */
+const restated = new Set(['score.checkpointId', 'mine.scoredBy', 'generate.source']);
 
 function metricsField(iteration: IterationRow, field: string): unknown {
   const m = iteration.metrics;
@@ -93,7 +109,7 @@ function effectiveSettings(db: Db, iteration: IterationRow, checkpoints: readonl
   for (const [stage, record] of records) {
     // evaluate's output is the metrics the cell shows anyway; ppo's, the PPO section.
     if (stage === 'evaluate' || stage === 'ppo' || record.output === null) continue;
-    for (const [key, value] of flatten(record.output)) settings.set(`${stage}.${key}`, value);
+    for (const [key, value] of flatten(record.output)) if (!restated.has(`${stage}.${key}`)) settings.set(`${stage}.${key}`, value);
   }
   return settings;
 }

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HostTensor } from '../engine/protocol';
-import { checkWeights, ModelFileError, type ModelBase } from './checkpoint';
+import { checkWeights, ModelFileError, type ModelBase } from './model-weights';
 import { importHfModel } from './hf-import';
 import { weightFiles } from './hf-weights';
 import { type Head, type TransformerConfig, transformerShapes } from './transformer';

@@ -8,7 +8,8 @@ import { z } from 'zod';
 import type { HostTensor } from '../engine/protocol';
 import { readSafetensors, writeSafetensors } from '../engine/safetensors';
 import { mergeAdapters } from './adapters';
-import { type Head, type TransformerConfig, heads as headNames, transformerConfigSchema, transformerShapes } from './transformer';
+import { checkWeights, type ModelBase, ModelFileError } from './model-weights';
+import { type Head, type TransformerConfig, heads as headNames, transformerConfigSchema } from './transformer';
 
 export const modelFormat = 'rewardranker-model/1';
 
@@ -20,12 +21,6 @@ const modelFileSchema = z
     base: z.object({ path: z.string(), sha256: z.string() }).strict().optional(),
   })
   .strict();
-
-/** A Hugging Face checkpoint folder the saved tensors are adapters of, and the hash its weights had. */
-export interface ModelBase {
-  path: string;
-  sha256: string;
-}
 
 export interface SavedModel {
   config: TransformerConfig;
@@ -45,25 +40,6 @@ export function saveModel(file: string, model: SavedModel): void {
   const base = model.base ? { base: model.base } : {};
   writeFileSync(tmp, JSON.stringify({ format: modelFormat, config: model.config, heads: model.heads, ...base }, null, 2) + '\n');
   renameSync(tmp, `${stemName}.json`);
-}
-
-export class ModelFileError extends Error {
-  override readonly name = 'ModelFileError';
-}
-
-/** Checks that `tensors` hold exactly the parameters `config` and `heads` imply, with their shapes. */
-export function checkWeights(file: string, config: TransformerConfig, heads: readonly Head[], tensors: Record<string, HostTensor>): void {
-  const want = transformerShapes(config, heads);
-  for (const [name, spec] of Object.entries(want)) {
-    const t = tensors[name];
-    if (!t) throw new ModelFileError(`${file}: tensor '${name}' is missing (the config's ${config.arch} model needs it)`);
-    if (t.dtype !== 'float32' || t.dims.join() !== spec.shape.join()) {
-      throw new ModelFileError(`${file}: tensor '${name}' is ${t.dtype}[${t.dims}], the config needs float32[${spec.shape}]`);
-    }
-  }
-  for (const name of Object.keys(tensors)) {
-    if (!(name in want) && !name.includes('.lora_')) throw new ModelFileError(`${file}: tensor '${name}' is not a parameter of the config's model`);
-  }
 }
 
 export function loadModel(file: string): SavedModel {

@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HostTensor } from '../engine/protocol';
-import { checkWeights } from './checkpoint';
+import { checkWeights } from './model-weights';
 import { readCheckpointWeights } from './hf-weights';
 import { TextTokenizer } from './tokenizers';
 import { type RopeScaling, ropeScalingSchema } from './rope-scaling';

@@ -12,7 +12,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HostTensor } from '../engine/protocol';
 import { writeSafetensors } from '../engine/safetensors';
-import type { ModelBase } from './checkpoint';
+import type { ModelBase } from './model-weights';
 
 export interface PeftExport {
   /** The adapters and heads as saved in a run's checkpoint (`<name>.lora_A` / `.lora_B`, `reward_head.*`). */

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../core/store/open-store';
 import { launchChromium } from '../support/chromium';
 import { makeSmallRun } from '../support/small-run';
 import { spawnApp, type SpawnedApp } from '../support/spawn-app';
@@ -24,6 +25,17 @@ describe('the notebook in Chromium', () => {
   const failures: string[] = [];
 
   const shot = (name: string): Promise<Buffer> => page.screenshot({ path: join(artifacts, `notebook-${name}.png`), animations: 'disabled', caret: 'hide' });
+  const shotOf = (name: string, testid: string): Promise<Buffer> =>
+    page.getByTestId(testid).first().screenshot({ path: join(artifacts, `notebook-${name}.png`), animations: 'disabled', caret: 'hide' });
+  /** Writes into the test's own run store beside the running app, as another stage of the loop would. */
+  const writeStore = (write: (db: ReturnType<typeof openStore>) => void): void => {
+    const db = openStore(join(workspace, 'run.sqlite'));
+    try {
+      write(db);
+    } finally {
+      db.close();
+    }
+  };
   const iterationStatus = (i: number): Promise<string | null> => page.getByTestId(`iteration-cell-${i}`).getByTestId('iteration-status').textContent();
 
   beforeAll(async () => {
@@ -75,6 +87,15 @@ describe('the notebook in Chromium', () => {
     // The histogram now overlays iteration 0 as an outline.
     await expect.poll(() => page.getByTestId('histogram').getAttribute('data-previous-passing'), within).not.toBe('');
     expect(await page.getByTestId('histogram').locator('svg rect.outline').count()).toBeGreaterThan(0);
+    // The cell says what iteration 1 ran with against iteration 0: scored and mined by iteration 0's reranker.
+    const cell = page.getByTestId('iteration-cell-1');
+    const scored = cell.locator('[data-setting="scored and mined by"]');
+    await expect.poll(() => scored.getAttribute('data-changed'), within).toBe('true');
+    expect(await scored.textContent()).toMatch(/reranker #\d+ \(iteration 0\).*was none/);
+    // The free baselines the evaluate stage stored, with their change from iteration 0.
+    const random = cell.getByTestId('baselines-table').locator('tr[data-baseline="random"] td');
+    expect(await random.first().textContent()).toMatch(/^\d\.\d{3}$/);
+    expect(await random.nth(1).textContent()).toMatch(/^[+−±]\d\.\d{3}$/);
     await shot('iteration-done');
   }, 300_000);
 
@@ -99,7 +120,36 @@ describe('the notebook in Chromium', () => {
     await shot('hard-negative');
     await page.getByTestId('tab-candidates').click();
     await expect.poll(() => page.getByTestId('ranked-candidates').locator('tbody tr').count(), within).toBeGreaterThan(1);
+    expect(Number(await page.getByTestId('problem-total').textContent().then((t) => t!.split(' ')[0]))).toBeGreaterThan(0);
     await shot('candidates');
+  });
+
+  it('shows the right-hand program\'s per-line scores from the store as a heat map, each value on hover', async () => {
+    // The process reward model's line scores, written into the store as the score stage would write them.
+    const right = await page.locator('[data-testid="ranked-candidates"] input[name="right"]:checked').getAttribute('aria-label');
+    const candidateId = Number(/candidate (\d+)/.exec(right!)![1]);
+    const hook = (): Promise<{ modified: string; scores: string[] } | null> =>
+      page.evaluate(() => {
+        type Hook = { modified(): string; glyphScores(): string[] };
+        const h = (window as unknown as { __rewardrankerDiffs?: Record<string, Hook> }).__rewardrankerDiffs?.['candidates'];
+        return h ? { modified: h.modified(), scores: h.glyphScores() } : null;
+      });
+    await expect.poll(async () => (await hook())?.modified.length ?? 0, within).toBeGreaterThan(0);
+    const lines = (await hook())!.modified.split('\n').length;
+    const scores = Array.from({ length: lines }, (_, i) => Number((-1 + (2 * i) / Math.max(1, lines - 1)).toFixed(3)));
+    writeStore((db) => expect(db.prepare('UPDATE scores SET line_scores_json = ? WHERE candidate_id = ?').run(JSON.stringify(scores), candidateId).changes).toBeGreaterThan(0));
+    await page.getByTestId('tab-notebook').click();
+    await page.getByTestId('tab-candidates').click();
+    // Re-read the problem (its default pair may differ from the one the hard negative opened): keep the same right side.
+    await page.locator('[data-testid="problems"] button.problem.selected').click();
+    await page.getByLabel(`Right: candidate ${candidateId}`, { exact: true }).check();
+    await expect.poll(async () => (await hook())?.scores ?? [], within).toEqual(scores.map((v) => `line score ${v.toFixed(3)}`));
+    const glyphs = page.getByTestId('diff-candidates').locator('.line-score');
+    await expect.poll(() => glyphs.count(), within).toBe(lines);
+    expect(await page.getByTestId('diff-candidates').locator('.line-score.heat--5').count()).toBe(1);
+    await glyphs.first().hover();
+    await expect.poll(() => page.locator('.monaco-hover').filter({ hasText: 'line score' }).first().textContent(), within).toContain(`line score ${scores[0]!.toFixed(3)}`);
+    await shotOf('heat-map', 'diff-candidates');
   });
 
   it('labels three disputed samples by keyboard, undoes one, and keeps the labels across a reload', async () => {
@@ -128,13 +178,33 @@ describe('the notebook in Chromium', () => {
     await sql.press('p');
     await expect.poll(() => page.getByTestId('queue-progress').textContent(), within).toMatch(/2 of \d+ labelled/);
     await shot('queue');
+    // Two PPO rounds of iteration 1, as the ppo stage stores them (the tiny config runs no PPO of its own).
+    const rounds = [
+      { update: 0, reward: 0.25, kl: 0.01, entropy: 1.9, clipFraction: 0.05, valueLoss: 0.4, approxKl: 0.001, policyLoss: 0.1, klCoef: 0.05, completionTokens: 100, seconds: 1 },
+      { update: 1, reward: 0.5, kl: 0.03, entropy: 1.8, clipFraction: 0.1, valueLoss: 0.3, approxKl: 0.002, policyLoss: 0.05, klCoef: 0.05, completionTokens: 100, seconds: 1 },
+    ];
+    writeStore((db) => {
+      const insert = db.prepare('INSERT INTO ppo_steps (iteration_id, step, log_json) SELECT id, ?, ? FROM iterations WHERE idx = 1');
+      for (const r of rounds) insert.run(r.update, JSON.stringify(r));
+    });
     await page.reload();
     await inspect();
-    const label = (id: string | null): Promise<string | null> => page.locator(`[data-testid="queue-items"] li[data-candidate="${id}"]`).getAttribute('data-label');
+    // After a reload every finished stage still shows its duration, read from the store.
+    const stages = page.getByTestId('iteration-cell-0').locator('li[data-state="done"]');
+    await expect.poll(() => stages.count(), within).toBeGreaterThanOrEqual(5);
+    const durations = await stages.evaluateAll((items) => items.map((li) => li.getAttribute('data-duration')));
+    expect(durations.every((d) => d !== '' && Number(d) >= 0)).toBe(true);
+    const ppo = page.getByTestId('iteration-cell-1').getByTestId('ppo-chart');
+    await expect.poll(() => ppo.count(), within).toBe(2);
+    expect([await ppo.first().getAttribute('data-reward'), await ppo.last().getAttribute('data-kl')]).toEqual(['0.25,0.5', '0.01,0.03']);
+    expect(await ppo.first().locator('svg path').count()).toBeGreaterThan(0);
+    await shotOf('iteration-cell', 'iteration-cell-1');
+    const label = (id: string | null): Promise<string | null> =>
+      page.locator(`[data-testid="queue-items"] li[data-candidate="${id}"]`).getAttribute('data-label', { timeout: within.timeout });
     await expect.poll(() => label(ids[0]!), within).toBe('pass');
     expect(await label(ids[1]!)).toBe('fail');
     expect(await label(ids[2]!)).toBe('');
-  });
+  }, 120_000);
 
   it('runs SQL cells: rows come back, a write shows the read-only error, a runaway query is cancelled', async () => {
     const cell = page.getByTestId('sql-cell').last();

@@ -5,6 +5,8 @@ export interface DiffHook {
   original: () => string;
   modified: () => string;
   lineChanges: () => number;
+  /** The hover text of each glyph-margin decoration of the right-hand program (the line-score heat map). */
+  glyphScores: () => string[];
 }
 
 declare global {
@@ -19,6 +21,15 @@ export function exposeDiff(name: string, diff: monaco.editor.IStandaloneDiffEdit
     original: () => diff.getModel()?.original.getValue() ?? '',
     modified: () => diff.getModel()?.modified.getValue() ?? '',
     lineChanges: () => diff.getLineChanges()?.length ?? 0,
+    glyphScores: () =>
+      (diff.getModifiedEditor().getModel()?.getAllDecorations() ?? [])
+        .filter((d) => d.options.glyphMarginClassName?.includes('line-score'))
+        .sort((a, b) => a.range.startLineNumber - b.range.startLineNumber)
+        .flatMap((d) => {
+          const hover = d.options.glyphMarginHoverMessage;
+          const message = Array.isArray(hover) ? hover[0] : hover;
+          return message ? [message.value] : [];
+        }),
   };
   return () => delete hooks[name];
 }

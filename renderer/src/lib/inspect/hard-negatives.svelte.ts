@@ -1,35 +1,51 @@
 import type { ApiClient } from '../../../../core/api/client';
 import type { MethodResult } from '../../../../core/api/contract';
 import { messageOf } from '../errors';
+import { PagedRows } from './paged-rows.svelte';
 
 export type HardNegativeRow = MethodResult<'hardNegatives.page'>['rows'][number];
 type Detail = MethodResult<'hardNegatives.detail'>;
 
-const PAGE = 200;
-
 /**
- * The iteration's hard negatives as a list the store pages, sorts and filters: only the pages the virtual list
- * scrolls over are fetched, so 100k rows cost what a screenful does. Opening one fetches its detail.
+ * The iteration's hard negatives as a list the store pages, sorts and filters (PagedRows: only what the virtual
+ * list shows is fetched). Opening one fetches its detail.
  */
 export class HardNegativesState {
   sort = $state<'score' | 'margin'>('margin');
   order = $state<'asc' | 'desc'>('desc');
   language = $state('');
   search = $state('');
-  total = $state(0);
-  /** Sparse: index → row, filled page by page. */
-  rows = $state.raw<(HardNegativeRow | undefined)[]>([]);
   selected = $state<number | null>(null);
   detail = $state.raw<Detail | null>(null);
-  error = $state<string | null>(null);
+  private detailError = $state<string | null>(null);
   private run: string | null = null;
   private iteration: number | null = null;
-  // Bookkeeping of requests in flight, not shown: no reactivity wanted.
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity
-  private readonly pages = new Set<number>();
-  private generation = 0;
+  private readonly list = new PagedRows<HardNegativeRow>((offset, limit) =>
+    this.run === null || this.iteration === null
+      ? null
+      : this.client.call('hardNegatives.page', {
+          run: this.run,
+          iteration: this.iteration,
+          sort: this.sort,
+          order: this.order,
+          ...(this.language ? { language: this.language } : {}),
+          ...(this.search ? { search: this.search } : {}),
+          offset,
+          limit,
+        }),
+  );
 
   constructor(private readonly client: ApiClient) {}
+
+  get total(): number {
+    return this.list.total;
+  }
+  get rows(): (HardNegativeRow | undefined)[] {
+    return this.list.rows;
+  }
+  get error(): string | null {
+    return this.detailError ?? this.list.error;
+  }
 
   async show(run: string, iteration: number): Promise<void> {
     this.run = run;
@@ -40,42 +56,13 @@ export class HardNegativesState {
   }
 
   /** Starts over from the first page (filters or sort changed). */
-  async reload(): Promise<void> {
-    this.generation++;
-    this.pages.clear();
-    this.rows = [];
-    await this.ensure(0, 0);
+  reload(): Promise<void> {
+    return this.list.reset();
   }
 
   /** Makes sure rows first..last are loaded (the virtual list calls this with what it shows). */
-  async ensure(first: number, last: number): Promise<void> {
-    if (this.run === null || this.iteration === null) return;
-    const generation = this.generation;
-    for (let page = Math.floor(first / PAGE); page <= Math.floor(last / PAGE); page++) {
-      if (this.pages.has(page)) continue;
-      this.pages.add(page);
-      try {
-        const result = await this.client.call('hardNegatives.page', {
-          run: this.run,
-          iteration: this.iteration,
-          sort: this.sort,
-          order: this.order,
-          ...(this.language ? { language: this.language } : {}),
-          ...(this.search ? { search: this.search } : {}),
-          offset: page * PAGE,
-          limit: PAGE,
-        });
-        if (generation !== this.generation) return;
-        const rows = this.rows.length === result.total ? [...this.rows] : Array.from({ length: result.total }, (_, i) => this.rows[i]);
-        result.rows.forEach((row, i) => (rows[page * PAGE + i] = row));
-        this.total = result.total;
-        this.rows = rows;
-        this.error = null;
-      } catch (err) {
-        this.pages.delete(page);
-        this.error = messageOf(err);
-      }
-    }
+  ensure(first: number, last: number): Promise<void> {
+    return this.list.ensure(first, last);
   }
 
   toggleSort(key: 'score' | 'margin'): void {
@@ -89,9 +76,9 @@ export class HardNegativesState {
     this.selected = candidateId;
     try {
       this.detail = await this.client.call('hardNegatives.detail', { run: this.run, iteration: this.iteration, candidateId });
-      this.error = null;
+      this.detailError = null;
     } catch (err) {
-      this.error = messageOf(err);
+      this.detailError = messageOf(err);
     }
   }
 }

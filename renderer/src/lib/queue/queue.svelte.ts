@@ -41,11 +41,16 @@ export class QueueState {
     return () => this.changed.delete(listener);
   }
 
+  private ticket = 0;
+
   async show(run: string, iteration: number): Promise<void> {
     this.run = run;
     this.iteration = iteration;
+    // A slower answer for the iteration shown before must not replace this one's items under its header.
+    const ticket = ++this.ticket;
     try {
       const items = await this.client.call('mined.list', { run, iteration, kind: 'disputed', limit: 10_000 });
+      if (ticket !== this.ticket) return;
       this.items = items;
       this.labels = Object.fromEntries(items.map((c) => [c.candidateId, c.label ?? null]));
       this.cursor = Math.min(this.cursor, Math.max(0, items.length - 1));
