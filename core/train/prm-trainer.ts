@@ -7,9 +7,10 @@
  * says. Held-out figure: line-label accuracy, the share of non-zero labels whose sign the PRM's score matches.
  */
 import type { Engine } from '../engine/engine';
-import type { HostTensor } from '../engine/protocol';
+import { withLora } from '../engine/lora';
+import type { Feed, HostTensor } from '../engine/protocol';
 import { Trainer, type ParamSpec } from '../engine/trainer';
-import { type ModelRef, feedsFor, modelOfTrainer, tokenHeadProgram } from '../models/programs';
+import { type ModelRef, feedsFor, modelOfTrainer, tokenHeadProgram, uploadModel } from '../models/programs';
 import { promptTokens } from '../models/sampling';
 import { type SpecialIds, type TextTokenizer, specialIds } from '../models/tokenizers';
 import { type Head, type TransformerConfig, prmLoss, prmLossInputs, transformerParams } from '../models/transformer';
@@ -94,6 +95,12 @@ export interface PrmModelInit {
   config: TransformerConfig;
   /** The generator's weights to start from (config.init 'generator'); the PRM head starts at 0. */
   tensors?: Record<string, HostTensor>;
+  /**
+   * Train low-rank adapters on the frozen `tensors` (and the PRM head in full) instead of every weight, as the
+   * reward trainer's LoRA mode does. `start`: adapters to begin from (the SFT generator's, so a PRM on a Hugging Face
+   * base starts as the SFT generator while its checkpoint stays adapters on that base); fresh ones (B = 0) without.
+   */
+  lora?: { rank: number; targets: string[]; start?: Record<string, HostTensor> };
 }
 
 export interface PrmMetrics {
@@ -161,20 +168,42 @@ export async function trainPrm(
     return { ...prmTokens(tokenizer, special, e, maxLength), labels: e.labels };
   });
 
-  // 2. the model: the generator's backbone and a new PRM head at 0, or fresh weights of the same shape
-  const fromWeights = init.tensors !== undefined && config.init === 'generator';
-  const specs = transformerParams(cfg, prmHeads, config.seed, !fromWeights);
+  // 2. the model: the generator's backbone and a new PRM head at 0, or fresh weights of the same shape; with LoRA
+  // the backbone is always the given base (fed by reference) and only the adapters and the head train
+  if (init.lora && init.tensors === undefined) throw new Error('PRM: LoRA training needs the base weights to put adapters on');
+  const fromWeights = init.tensors !== undefined && (config.init === 'generator' || init.lora !== undefined);
+  let specs = transformerParams(cfg, prmHeads, config.seed, !fromWeights);
   if (fromWeights) {
     for (const [name, s] of Object.entries(specs)) {
       const t = init.tensors![name];
       s.init = t ? (t.data as Float32Array).slice() : new Float32Array(s.shape.reduce((a, b) => a * b, 1));
     }
   }
+  let frozenFeeds: Record<string, Feed> = {};
+  if (init.lora) {
+    const base = Object.fromEntries(
+      Object.entries(specs)
+        .filter(([n]) => !n.startsWith('prm_head.'))
+        .map(([n, s]) => [n, { dtype: 'float32' as const, dims: s.shape, data: s.init }]),
+    );
+    specs = withLora(specs, init.lora.targets, init.lora.rank, config.seed);
+    for (const [n, s] of Object.entries(specs)) if (n.startsWith('prm_head.')) s.trainable = true;
+    if (config.init === 'generator') {
+      for (const [n, t] of Object.entries(init.lora.start ?? {})) {
+        const s = specs[n];
+        if (!s || s.trainable === false) continue;
+        if (t.dims.join() !== s.shape.join()) throw new Error(`PRM: starting adapter '${n}' has shape [${t.dims}], the PRM's is [${s.shape}] (set prm.init to 'scratch' or match model.lora)`);
+        s.init = (t.data as Float32Array).slice();
+      }
+    }
+    frozenFeeds = (await uploadModel(engine, cfg, prmHeads, base)).feeds;
+  }
   const trainer = await Trainer.create(engine, {
     params: specs,
     inputs: prmLossInputs,
     loss: (p, x) => prmLoss(cfg, p, x),
     optimizer: { weightDecay: config.weightDecay, clipNorm: config.clipNorm },
+    frozenFeeds,
   });
   const checkpoint = new TrainingCheckpoint(options.checkpoint, { config: JSON.stringify(cfg), trainer: 'prm' });
   const { losses } = await checkpoint.resume(trainer);
@@ -193,7 +222,7 @@ export async function trainPrm(
   await checkpoint.save(trainer, losses);
   const seconds = (performance.now() - started) / 1000;
   const shapes = Object.fromEntries(Object.entries(specs).map(([n, s]) => [n, s.shape]));
-  const model = modelOfTrainer(trainer, cfg, prmHeads, shapes);
+  const model = modelOfTrainer(trainer, cfg, prmHeads, shapes, frozenFeeds);
 
   // 4. held-out line-label accuracy
   const heldout = options.heldout ?? [];

@@ -1,6 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { readSafetensors } from '../../engine/safetensors';
+import { modelBase } from '../../models/adapters';
 import { loadModel, saveModel } from '../../models/checkpoint';
+import { importHfModel } from '../../models/hf-import';
 import { TextTokenizer } from '../../models/tokenizers';
 import type { PrmConfig } from '../../train/prm-config';
 import { lineScores, prmHeads, trainPrm, type PrmExample } from '../../train/prm-trainer';
@@ -15,12 +18,15 @@ import { runFiles } from '../run-files';
 import { stageSeed } from '../seeds';
 import type { Stage } from '../stage';
 import { verdictsOf } from '../verdicts';
+import { checkpointFolders, generatorConfig, loraOf } from '../checkpoint-models';
 
 /**
  * train-prm: the process reward model on the line labels of every iteration so far (training problems' candidates,
  * the ones prm.trainOn names), started from the SFT generator like the reranker, so an iteration's PRM depends only
  * on the data. It then scores every candidate of the iteration line by line (scores.line_scores_json, the diff's
- * heat map; the score column is the mean over lines) and reports its held-out line-label accuracy.
+ * heat map; the score column is the mean over lines) and reports its held-out line-label accuracy. On a Hugging Face
+ * checkpoint with LoRA, the PRM is adapters on the generator's base (fed by reference), starting from the SFT
+ * generator's adapters, plus its head: its checkpoint keeps those only, with the base's path and hash.
  */
 export const trainPrmStage: Stage = {
   name: 'train-prm',
@@ -33,22 +39,34 @@ export const trainPrmStage: Stage = {
     const tokenizer = TextTokenizer.load(latestCheckpoint(ctx.db, ctx.run.id, 'tokenizer')!.path);
     const sft = firstCheckpoint(ctx.db, ctx.run.id, 'generator');
     if (sft === null) throw new Error('train-prm: the run has no generator (the PRM takes its shape, and its start with prm.init generator)');
-    const generator = loadModel(sft.path);
-    const prmConfig = { ...generator.config, rewardLogProbWeight: 0 };
+    const folders = checkpointFolders(config);
+    const lora = folders ? loraOf(config, generatorConfig(config, folders.generator), ['prm']) : undefined;
+    let init: Parameters<typeof trainPrm>[1];
+    if (folders && lora) {
+      // The SFT checkpoint as stored (its adapters, unmerged): the PRM's adapters start there.
+      const start = readSafetensors(sft.path).tensors;
+      const prmConfig = { ...generatorConfig(config, folders.generator), rewardLogProbWeight: 0 };
+      init = { config: prmConfig, tensors: importHfModel(folders.generator, { maxSeqLen: config.model.maxSeqLen }).tensors, lora: { ...lora, start } };
+    } else {
+      const generator = loadModel(sft.path);
+      init = { config: { ...generator.config, rewardLogProbWeight: 0 }, ...(config.prm.init === 'generator' ? { tensors: generator.tensors } : {}) };
+    }
+    const prmConfig = init.config;
     const engine = await ctx.engine();
     const stateFile = runFiles.prmState(ctx.runDir, ctx.iteration.index);
     mkdirSync(dirname(stateFile), { recursive: true });
     const seed = stageSeed(config.seed, ctx.iteration.index, 'prm', config.prm.seed);
     const result = await trainPrm(
       engine,
-      { config: prmConfig, ...(config.prm.init === 'generator' ? { tensors: generator.tensors } : {}) },
+      init,
       tokenizer,
       train.map((t) => t.example),
       { ...config.prm, seed },
       { checkpoint: stateFile, heldout: heldout.map((h) => h.example), onProgress: meterCallback('train-prm', ctx.progress) },
     );
     const file = runFiles.prm(ctx.runDir, ctx.iteration.index);
-    saveModel(file, { config: prmConfig, heads: [...prmHeads], tensors: await result.trainer.parameters() });
+    const base = folders && lora ? { base: modelBase(folders.generator) } : {};
+    saveModel(file, { config: prmConfig, heads: [...prmHeads], tensors: await result.trainer.parameters(), ...base });
 
     // Every candidate of the iteration, line by line.
     const problems = new Map(listProblems(ctx.db, ctx.run.id).map((p) => [p.id, p]));
