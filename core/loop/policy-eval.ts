@@ -7,6 +7,7 @@ import { assembleProgram } from '../data/assemble';
 import { type Problem, problemSchema } from '../data/problem';
 import type { Engine } from '../engine/engine';
 import type { ModelRef } from '../models/programs';
+import { problemPromptText } from '../models/prompting';
 import { promptTokens, sampleTokens } from '../models/sampling';
 import { specialIds, type TextTokenizer } from '../models/tokenizers';
 import type { SandboxRunner } from '../sandbox/runner';
@@ -63,7 +64,8 @@ export async function evaluatePolicy(
     models.policy,
     tokenizer,
     special,
-    problems.map((p) => promptTokens(tokenizer, special, p.prompt)),
+    // The prompts generate samples from: a checkpoint's run prompts as its model takes them (its chat template).
+    problems.map((p) => promptTokens(tokenizer, special, problemPromptText(tokenizer, config.model.generator === null ? 'completion' : config.model.prompting, p))),
     { ...config.sampling, seed: stageSeed(config.seed, iteration, 'sampling', config.sampling.seed) },
   );
   const items = samples.map((s) => ({ problem: problems[s.prompt]!, completion: s.text }));

@@ -28,7 +28,11 @@ function exportAdapters(checkpointFile: string, config: RunConfig, dir: string, 
   const model = loadModel(checkpointFile);
   if (!model.base) return null;
   const { tensors } = readSafetensors(checkpointFile.replace(/\.(json|safetensors)$/, '') + '.safetensors');
-  const { rank, alpha, targets } = config.model.lora;
+  const { rank: runRank, alpha: runAlpha, targets } = config.model.lora;
+  // A PPO policy stores the SFT adapters and its own stacked (twice the run's rank): PEFT's r is the stored rank and
+  // alpha keeps the run's alpha / r, so the update PEFT applies is the same.
+  const rank = Object.entries(tensors).find(([n]) => n.endsWith('.lora_A'))?.[1].dims[1] ?? runRank;
+  const alpha = (runAlpha * rank) / runRank;
   exportPeftAdapters(dir, { tensors, base: model.base, rank, alpha, trainedScale: model.config.loraScale ?? 1, modules: targets, task });
   return dir;
 }

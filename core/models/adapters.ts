@@ -101,3 +101,64 @@ export function mergeAdapters(file: string, base: ModelBase, config: Transformer
   return tensors;
 }
 
+
+/**
+ * Two sets of adapters on the same base as one of their summed rank: A = [A1 | A2], B = [B1 ; B2], so that
+ * A @ B = A1 @ B1 + A2 @ B2 and the merge (at one scale) is exactly the base plus both updates. This is how a PPO
+ * policy trained on the SFT generator's merged weights is stored as plain adapters on the Hugging Face base (no chain
+ * of checkpoints to follow). Tensors other than adapters come from `second`.
+ */
+export function stackAdapters(first: Record<string, HostTensor>, second: Record<string, HostTensor>): Record<string, HostTensor> {
+  const out: Record<string, HostTensor> = {};
+  for (const [name, t] of Object.entries(second)) {
+    const isA = name.endsWith('.lora_A');
+    if (!isA && !name.endsWith('.lora_B')) {
+      out[name] = t;
+      continue;
+    }
+    const f = first[name];
+    if (!f) throw new Error(`adapters: '${name}' has no counterpart to stack on (both sets need the same target modules)`);
+    out[name] = isA ? concatColumns(f, t) : { dtype: 'float32', dims: [f.dims[0]! + t.dims[0]!, t.dims[1]!], data: concatData(f, t) };
+  }
+  return out;
+}
+
+/** The `second` of stackAdapters(first, second), given first's rank: each adapter's trailing columns of A and rows of B. */
+export function adaptersAfter(stacked: Record<string, HostTensor>, firstRank: number): Record<string, HostTensor> {
+  const out: Record<string, HostTensor> = {};
+  for (const [name, t] of Object.entries(stacked)) {
+    const [rows, cols] = t.dims as [number, number];
+    if (name.endsWith('.lora_A')) {
+      const r = cols - firstRank;
+      const src = t.data as Float32Array;
+      const data = new Float32Array(rows * r);
+      for (let i = 0; i < rows; i++) data.set(src.subarray(i * cols + firstRank, (i + 1) * cols), i * r);
+      out[name] = { dtype: 'float32', dims: [rows, r], data };
+    } else if (name.endsWith('.lora_B')) {
+      out[name] = { dtype: 'float32', dims: [rows - firstRank, cols], data: (t.data as Float32Array).slice(firstRank * cols) };
+    } else {
+      out[name] = t;
+    }
+  }
+  return out;
+}
+
+function concatData(a: HostTensor, b: HostTensor): Float32Array {
+  const out = new Float32Array((a.data as Float32Array).length + (b.data as Float32Array).length);
+  out.set(a.data as Float32Array);
+  out.set(b.data as Float32Array, (a.data as Float32Array).length);
+  return out;
+}
+
+function concatColumns(a: HostTensor, b: HostTensor): HostTensor {
+  const rows = a.dims[0]!;
+  const [ca, cb] = [a.dims[1]!, b.dims[1]!];
+  const A = a.data as Float32Array;
+  const B = b.data as Float32Array;
+  const data = new Float32Array(rows * (ca + cb));
+  for (let i = 0; i < rows; i++) {
+    data.set(A.subarray(i * ca, (i + 1) * ca), i * (ca + cb));
+    data.set(B.subarray(i * cb, (i + 1) * cb), i * (ca + cb) + ca);
+  }
+  return { dtype: 'float32', dims: [rows, ca + cb], data };
+}

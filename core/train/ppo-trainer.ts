@@ -10,11 +10,16 @@
  * whose backbone is not the policy's: critic 'separate' gives the critic a model and a trainer of its own (value
  * loss only), and valueInit 'prm' starts it from the PRM. denseReward adds the PRM's per-line scores to the token
  * rewards (./rl/dense-rewards).
+ *
+ * With `lora` (a Hugging Face base) the given weights stay frozen, fed by reference, and serve as the KL reference
+ * too: only LoRA adapters on them and the value head (the separate critic's likewise, on its own frozen start)
+ * train, so a 0.5B policy costs its adapters' optimizer state, not a second copy of the model.
  */
 import { type Program, emitProgram } from '../engine/emit';
 import type { Engine } from '../engine/engine';
 import { input, param } from '../engine/ops';
 import type { Feed, HostTensor } from '../engine/protocol';
+import { withLora } from '../engine/lora';
 import { Rng } from '../engine/rng';
 import { Trainer, type ParamSpec } from '../engine/trainer';
 import { type ModelRef, feedsFor, modelOfTrainer, tokenHeadProgram, uploadModel } from '../models/programs';
@@ -94,6 +99,42 @@ export interface PpoInit {
   reference?: Record<string, HostTensor>;
   /** The process reward model (a transformer with a 'prm' head): where valueInit 'prm' starts the separate critic. */
   prm?: { config: TransformerConfig; tensors: Record<string, HostTensor> };
+  /**
+   * Train LoRA adapters on the frozen `tensors` (which are then the reference as well, unless `reference` is given)
+   * instead of every weight. `start`: adapters and a value head to begin from (a previous PPO policy's); fresh
+   * adapters (B = 0, so the policy starts as the base) and a zero value head without.
+   */
+  lora?: { rank: number; targets: string[]; start?: Record<string, HostTensor> };
+}
+
+/**
+ * Specs with LoRA adapters on every target and the value head trainable; the rest frozen and put in the engine
+ * once, to be fed by reference (the frozen feeds).
+ */
+async function loraSpecs(
+  engine: Engine,
+  cfg: TransformerConfig,
+  heads: readonly Head[],
+  specs: Record<string, ParamSpec>,
+  lora: NonNullable<PpoInit['lora']>,
+  seed: number,
+  start: Record<string, HostTensor> = {},
+): Promise<{ specs: Record<string, ParamSpec>; frozenFeeds: Record<string, Feed>; base: ModelRef }> {
+  const frozen = Object.fromEntries(
+    Object.entries(specs)
+      .filter(([n]) => !n.startsWith('value_head.'))
+      .map(([n, s]) => [n, { dtype: 'float32' as const, dims: s.shape, data: s.init }]),
+  );
+  const out = withLora(specs, lora.targets, lora.rank, seed);
+  for (const [n, s] of Object.entries(out)) if (n.startsWith('value_head.')) s.trainable = true;
+  for (const [n, t] of Object.entries(start)) {
+    const s = out[n];
+    if (!s || s.trainable === false) continue;
+    if (t.dims.join() !== s.shape.join()) throw new Error(`PPO: starting tensor '${n}' has shape [${t.dims}], the policy's is [${s.shape}] (model.lora changed since the last policy?)`);
+    s.init = (t.data as Float32Array).slice();
+  }
+  const base = await uploadModel(engine, cfg, heads.filter((h) => h !== 'value'), frozen);
+  return { specs: out, frozenFeeds: base.feeds, base };
 }
 
 export interface PpoResult {
@@ -269,12 +310,15 @@ export async function trainPpo(
   }
 
   // 0. the policy (value head starting at 0 unless the init has one), the critic when separate, the frozen reference, the loss
-  const specs: Record<string, ParamSpec> = transformerParams(cfg, heads, config.seed);
+  let specs: Record<string, ParamSpec> = transformerParams(cfg, heads, config.seed);
   for (const [name, s] of Object.entries(specs)) {
     const t = init.tensors[name];
     if (t) s.init = (t.data as Float32Array).slice();
     else if (!name.startsWith('value_head.')) throw new Error(`PPO: the initial policy has no tensor '${name}'`);
   }
+  let frozenFeeds: Record<string, Feed> = {};
+  let frozenBase: ModelRef | null = null;
+  if (init.lora) ({ specs, frozenFeeds, base: frozenBase } = await loraSpecs(engine, cfg, heads, specs, init.lora, config.seed, init.lora.start));
   const lossConfig = {
     algorithm: config.algorithm,
     temperature: config.temperature,
@@ -290,29 +334,35 @@ export async function trainPpo(
     inputs: ppoLossInputs,
     loss: (p, x) => ppoLoss(cfg, lossConfig, p, x),
     optimizer: { weightDecay: config.weightDecay, clipNorm: config.clipNorm },
+    frozenFeeds,
   });
   const shapes = Object.fromEntries(Object.entries(specs).map(([n, s]) => [n, s.shape]));
-  const policy = modelOfTrainer(trainer, cfg, heads, shapes);
+  const policy = modelOfTrainer(trainer, cfg, heads, shapes, frozenFeeds);
   let critic: { trainer: Trainer; model: ModelRef; inputs: Set<string> } | null = null;
   if (separateCritic) {
     const start = criticInit(config.valueInit, { config: cfg, tensors: init.tensors }, init.prm);
-    const criticSpecs = transformerParams(start.config, ['value'], config.seed);
+    let criticSpecs = transformerParams(start.config, ['value'], config.seed);
     for (const [name, s] of Object.entries(criticSpecs)) {
       const t = start.tensors[name];
       if (t) s.init = (t.data as Float32Array).slice();
       else if (!name.startsWith('value_head.')) throw new Error(`PPO: the critic's initial weights have no tensor '${name}'`);
     }
+    let criticFeeds: Record<string, Feed> = {};
+    if (init.lora) ({ specs: criticSpecs, frozenFeeds: criticFeeds } = await loraSpecs(engine, start.config, ['value'], criticSpecs, init.lora, config.seed ^ 0xc1));
     const criticTrainer = await Trainer.create(engine, {
       params: criticSpecs,
       inputs: valueLossInputs,
       loss: (p, x) => valueLoss(start.config, config.clipRangeValue, p, x),
       optimizer: { weightDecay: config.weightDecay, clipNorm: config.clipNorm },
+      frozenFeeds: criticFeeds,
     });
     const criticShapes = Object.fromEntries(Object.entries(criticSpecs).map(([n, s]) => [n, s.shape]));
-    critic = { trainer: criticTrainer, model: modelOfTrainer(criticTrainer, start.config, ['value'], criticShapes), inputs: new Set(Object.keys(valueLossInputs)) };
+    critic = { trainer: criticTrainer, model: modelOfTrainer(criticTrainer, start.config, ['value'], criticShapes, criticFeeds), inputs: new Set(Object.keys(valueLossInputs)) };
   }
+  // A LoRA policy's frozen base is its reference unless another is given: the same resident tensors serve both.
+  const sharedReference = frozenBase !== null && init.reference === undefined;
   const referenceTensors = Object.fromEntries(Object.entries(init.reference ?? init.tensors).filter(([n]) => !/^(value|reward|prm)_head\./.test(n)));
-  const reference = await uploadModel(engine, cfg, ['lm'], referenceTensors);
+  const reference = sharedReference ? frozenBase! : await uploadModel(engine, cfg, ['lm'], referenceTensors);
   const policyStats = statsProgram(cfg, shapes, config.temperature, isPpo && !separateCritic);
   const referenceStats = statsProgram(cfg, reference.shapes, config.temperature, false);
   const trainInputs = new Set(trainer.programs.fused.inputs.map((i) => i.name));
@@ -464,7 +514,7 @@ export async function trainPpo(
     if (critic) await criticCheckpoints[0]!.save(critic.trainer, []);
     await checkpoint.save(trainer, losses, { klCoef: String(klCoef), ppoLogs: '[]', ppoRollouts: '[]', ...(critic ? { criticSlot: '0' } : {}) });
   }
-  await engine.drop(Object.values(reference.feeds).flatMap((f: Feed) => ('resident' in f ? [f.resident] : [])));
+  if (!sharedReference) await engine.drop(Object.values(reference.feeds).flatMap((f: Feed) => ('resident' in f ? [f.resident] : [])));
 
   const secondsPerRound = logs.length ? logs.reduce((s, l) => s + l.seconds, 0) / logs.length : 0;
   return {

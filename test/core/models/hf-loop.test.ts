@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readSafetensors } from '../../../core/engine/safetensors';
 import { exportRun } from '../../../core/loop/run-export';
 import { findRun } from '../../../core/store/runs';
 import { bundleEntry } from '../../support/bundle-entry';
@@ -20,11 +21,12 @@ describe('the loop from a Hugging Face checkpoint', () => {
   let child: string;
   let config: string;
   let base: string;
+  let settings: Record<string, unknown>;
 
   beforeAll(async () => {
     child = await bundleEntry('test/core/loop/iterate-child.ts');
     base = hfFixture('qwen2').dir;
-    config = JSON.stringify({
+    settings = {
       iterations: 1,
       problems: { path: join(import.meta.dirname, 'fixtures', 'mbpp-few.jsonl'), heldoutFraction: 0.34 },
       model: { generator: base, train: 'lora', lora: { rank: 8, targets: ['q_proj', 'k_proj', 'v_proj', 'o_proj', 'gate_proj', 'up_proj', 'down_proj'] } },
@@ -33,7 +35,9 @@ describe('the loop from a Hugging Face checkpoint', () => {
       generate: { trainProblems: 6 },
       execute: { timeoutS: 5, probeWeakTests: false },
       reward: { steps: 4, batchPairs: 4, maxLength: 512 },
-    });
+      ppo: { updates: 0 },
+    };
+    config = JSON.stringify(settings);
   });
 
   const run = (workspace: string, killAt?: string) => runLoopChild(child, workspace, config, { killAt, timeoutMs: 300_000 });
@@ -65,5 +69,47 @@ describe('the loop from a Hugging Face checkpoint', () => {
     const resumed = run(crashed);
     expect(resumed.stdout, resumed.stderr).toContain('finished');
     expect(results(crashed)).toEqual(expected);
+  }, 600_000);
+
+  it('runs PPO (LoRA on the SFT generator, critic from the LoRA PRM, dense reward) and the next iteration samples from its policy', () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'rr-hf-loop-ppo-'));
+    const rl = JSON.stringify({
+      ...settings,
+      iterations: 2,
+      prm: { enabled: true, k: 2, maxCandidates: 4, heldoutCandidates: 2, chunkCandidates: 4, executionBudget: 80, trainOn: 'all', steps: 4, batchSize: 4, maxLength: 512 },
+      ppo: { updates: 1, promptsPerUpdate: 2, samplesPerPrompt: 2, maxNewTokens: 24, epochs: 1, miniBatches: 1, critic: 'separate', valueInit: 'prm', denseReward: true },
+    });
+    const done = runLoopChild(child, workspace, rl, { timeoutMs: 300_000 });
+    expect(done.stdout, done.stderr).toContain('finished');
+    const { stages, generators } = readRunStore(workspace, (db) => ({
+      stages: stageOutputs(db),
+      generators: db.prepare("SELECT c.path, i.idx FROM checkpoints c JOIN iterations i ON i.id = c.iteration_id WHERE c.kind = 'generator' ORDER BY c.id").all() as Array<{ path: string; idx: number }>,
+    }));
+    expect(stages.filter((s) => s.stage === 'ppo')).toHaveLength(2);
+    expect(stages.filter((s) => s.stage === 'train-prm')).toHaveLength(2);
+    // The SFT generator, then each iteration's PPO policy: iteration 1's generate loaded the first policy.
+    expect(generators.map((g) => g.idx)).toEqual([0, 0, 1]);
+
+    // Policies and the PRM are adapters on the Hugging Face base: a policy stacks the SFT adapters (rank 8) and its
+    // own (rank 8); the SFT part is the SFT generator's exactly, the PPO part has moved off zero.
+    const runDir = join(workspace, 'runs', 'default');
+    const sft = readSafetensors(join(runDir, 'generator.safetensors')).tensors;
+    for (const g of generators.slice(1)) {
+      const meta = JSON.parse(readFileSync(g.path.replace(/\.safetensors$/, '.json'), 'utf8')) as { base?: { path: string }; heads: string[] };
+      expect(meta.base?.path).toBe(base);
+      const policy = readSafetensors(g.path).tensors;
+      expect(Object.keys(policy).filter((n) => !n.includes('.lora_')).sort()).toEqual([]);
+      const name = Object.keys(sft).find((n) => n.endsWith('.lora_B'))!;
+      expect(policy[name]!.dims).toEqual([16, sft[name]!.dims[1]]);
+      expect(Array.from((policy[name]!.data as Float32Array).subarray(0, sft[name]!.data.length))).toEqual(Array.from(sft[name]!.data as Float32Array));
+      expect(Array.from((policy[name]!.data as Float32Array).subarray(sft[name]!.data.length)).some((v) => v !== 0)).toBe(true);
+    }
+    const prm = JSON.parse(readFileSync(join(runDir, 'iteration-1', 'prm.json'), 'utf8')) as { base?: { path: string } };
+    expect(prm.base?.path).toBe(base);
+    readRunStore(workspace, (db) => {
+      const summary = exportRun(db, findRun(db, 'default')!, join(workspace, 'export'));
+      const peft = JSON.parse(readFileSync(join(summary.adapters[0]!, 'adapter_config.json'), 'utf8')) as { r: number };
+      expect(peft.r).toBe(16);
+    });
   }, 600_000);
 });
