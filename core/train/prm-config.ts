@@ -48,7 +48,7 @@ export const prmConfigSchema = z
     init: z
       .enum(['generator', 'scratch'])
       .default('generator')
-      .describe('start the PRM from the SFT generator (its backbone, a new PRM head at 0) or from fresh weights of the same shape'),
+      .describe("start the PRM from the SFT generator (its backbone, a new PRM head at 0) or from fresh weights of the same shape; on a checkpoint's LoRA run, the SFT generator's adapters or fresh ones, on the checkpoint's weights either way"),
   })
   .strict();
 
