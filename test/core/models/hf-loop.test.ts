@@ -71,13 +71,13 @@ describe('the loop from a Hugging Face checkpoint', () => {
     expect(results(crashed)).toEqual(expected);
   }, 600_000);
 
-  it('runs PPO (LoRA on the SFT generator, critic from the LoRA PRM, dense reward) and the next iteration samples from its policy', () => {
+  it('runs PPO (LoRA on the SFT generator, critic from the LoRA PRM, dense reward), the next iteration samples from its policy, resumes after kill -9 in PPO', () => {
     const workspace = mkdtempSync(join(tmpdir(), 'rr-hf-loop-ppo-'));
     const rl = JSON.stringify({
       ...settings,
       iterations: 2,
       prm: { enabled: true, k: 2, maxCandidates: 4, heldoutCandidates: 2, chunkCandidates: 4, executionBudget: 80, trainOn: 'all', steps: 4, batchSize: 4, maxLength: 512 },
-      ppo: { updates: 1, promptsPerUpdate: 2, samplesPerPrompt: 2, maxNewTokens: 24, epochs: 1, miniBatches: 1, critic: 'separate', valueInit: 'prm', denseReward: true },
+      ppo: { updates: 2, promptsPerUpdate: 2, samplesPerPrompt: 2, maxNewTokens: 24, epochs: 1, miniBatches: 1, critic: 'separate', valueInit: 'prm', denseReward: true },
     });
     const done = runLoopChild(child, workspace, rl, { timeoutMs: 300_000 });
     expect(done.stdout, done.stderr).toContain('finished');
@@ -111,5 +111,16 @@ describe('the loop from a Hugging Face checkpoint', () => {
       const peft = JSON.parse(readFileSync(join(summary.adapters[0]!, 'adapter_config.json'), 'utf8')) as { r: number };
       expect(peft.r).toBe(16);
     });
+
+    // Killed after the first of the second iteration's PPO rounds (its policy starting from the first policy's
+    // adapters), then started again: the same figures and the same policy, bit for bit.
+    const crashed = mkdtempSync(join(tmpdir(), 'rr-hf-loop-ppo-b-'));
+    const killed = runLoopChild(child, crashed, rl, { killAt: '1:ppo', timeoutMs: 300_000 });
+    expect(killed.signal, killed.stderr).toBe('SIGKILL');
+    const resumed = runLoopChild(child, crashed, rl, { timeoutMs: 300_000 });
+    expect(resumed.stdout, resumed.stderr).toContain('finished');
+    expect(results(crashed)).toEqual(results(workspace));
+    const last = generators.at(-1)!.path.slice(workspace.length);
+    expect(readFileSync(join(crashed, last))).toEqual(readFileSync(join(workspace, last)));
   }, 600_000);
 });
