@@ -13,6 +13,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ProviderName } from '../../core/engine/protocol';
 import { assembleProgram } from '../../core/data/assemble';
 import { splitOf } from '../../core/data/default-set';
 import { loadProblems } from '../../core/data/load';
@@ -36,6 +37,9 @@ export interface ModelsBenchOptions {
   out: string;
   /** Training problems whose samples make the reranker's pairs. */
   rerankProblems: number;
+  /** Where the engine computes (a non-CPU provider is verified in a child process first), and its threads. */
+  provider?: ProviderName;
+  threads?: number;
   log: (line: string) => void;
 }
 
@@ -71,6 +75,7 @@ export interface ModelsBenchResult {
   samples_per_problem: number;
   seconds: number;
   stage_seconds: Record<string, number>;
+  provider: ProviderName;
 }
 
 export async function benchModels(options: ModelsBenchOptions): Promise<ModelsBenchResult> {
@@ -91,7 +96,7 @@ export async function benchModels(options: ModelsBenchOptions): Promise<ModelsBe
   const special = specialIds(tokenizer);
   stage('tokenizer');
 
-  const engine = await Engine.start();
+  const engine = await Engine.start({ provider: options.provider ?? 'cpu', intraOpThreads: options.threads ?? 2 });
   const runner = new SandboxRunner({ jobs: 2 });
   try {
     // 1. SFT generator
@@ -219,6 +224,7 @@ export async function benchModels(options: ModelsBenchOptions): Promise<ModelsBe
       samples_per_problem: d.sampling.n,
       seconds: (performance.now() - started) / 1000,
       stage_seconds: stages,
+      provider: engine.provider,
     };
   } finally {
     await runner.close();
