@@ -152,11 +152,12 @@ async function settled(probe: () => unknown[], ms = 3000): Promise<unknown[]> {
 }
 
 async function runAll(runner: SandboxRunner, list: Case[], fresh = false): Promise<string[]> {
-  // A memory hog ends when its memory runs out; on a loaded machine that can take more than the 2 s the others get.
+  // A memory hog ends when its memory runs out; on a loaded machine that can take more than the 2 s the others get
+  // (bash doubling a string took over 10 s at load 6, 2026-11-30).
   const requests: RunRequest[] = list.map((c) => ({
     language: c.language,
     program: c.program,
-    limits: /memory|hog/.test(c.name) ? { ...LIMITS, timeoutMs: 10_000 } : LIMITS,
+    limits: /memory|hog/.test(c.name) ? { ...LIMITS, timeoutMs: 30_000 } : LIMITS,
   }));
   const results = await runner.runBatch(requests);
   return list.map((c, i) => {
