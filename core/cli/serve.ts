@@ -40,6 +40,9 @@ export async function serve(options: ServeOptions): Promise<void> {
   console.log(`RewardRanker Studio (web mode) is running at:\n  ${server.url}`);
   console.log('Open that URL in a browser; the token in it is the password. Ctrl+C stops the server.');
   const stop = async (): Promise<void> => {
+    // A loop mid-stage or a browser holding its socket open must not keep a stopped server alive (the store is
+    // kill -9 safe, so leaving mid-stage loses nothing committed): exit within seconds whatever is still running.
+    setTimeout(() => process.exit(0), 5_000).unref();
     await server.close();
     await core.close();
     process.exit(0);

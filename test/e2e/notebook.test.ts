@@ -47,8 +47,8 @@ describe('the notebook in Chromium', () => {
     await page.goto(app.url);
   }, 300_000);
   afterAll(async () => {
-    await app?.stop();
     await browser?.close();
+    await app?.stop();
   });
 
   it('opens the run with its iteration cell and reward histogram, bins drawn as SVG bars', async () => {
