@@ -17,3 +17,13 @@ export function printFigures(result: object, json: boolean | undefined): void {
   if (json) console.log(JSON.stringify(result, null, 2));
   else for (const [k, v] of Object.entries(result)) console.log(`${k}: ${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`);
 }
+
+/** A comma-separated choice among `allowed`, or 'none' for an empty list. */
+export function nameList<T extends string>(allowed: readonly T[]) {
+  return (value: string): T[] => {
+    if (value === 'none') return [];
+    const names = value.split(',').map((s) => s.trim());
+    for (const n of names) if (!allowed.includes(n as T)) throw new InvalidArgumentError(`'${n}' is not one of ${allowed.join(', ')} (or 'none')`);
+    return names as T[];
+  };
+}

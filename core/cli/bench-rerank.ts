@@ -2,16 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { type AblationName, ablationNames, benchRerank, rerankTable } from '../../test/bench/rerank';
-import { benchLog, int } from './bench-output';
-
-function list<T extends string>(allowed: readonly T[]) {
-  return (value: string): T[] => {
-    if (value === 'none') return [];
-    const names = value.split(',').map((s) => s.trim());
-    for (const n of names) if (!allowed.includes(n as T)) throw new InvalidArgumentError(`'${n}' is not one of ${allowed.join(', ')} (or 'none')`);
-    return names as T[];
-  };
-}
+import { benchLog, int, nameList } from './bench-output';
 
 /** `bench rerank`: the loop on the embedded default per seed, every baseline beside the reranker, and the ablations. */
 export function registerRerankBench(bench: Command): Command {
@@ -22,7 +13,7 @@ export function registerRerankBench(bench: Command): Command {
     .option('--workspace <dir>', 'where each seed runs its loop (resumed when the bench is run again)', 'bench-rerank-out')
     .option('--seeds <list>', 'comma-separated seeds', (v) => v.split(',').map((s) => Number.parseInt(s, 10)), [1, 2])
     .option('--config <file>', 'run config laid over the embedded default (e.g. fewer problems to explore)')
-    .option('--ablations <list>', `comma-separated ablations, or 'none' (${ablationNames.join(', ')})`, list(ablationNames), [...ablationNames])
+    .option('--ablations <list>', `comma-separated ablations, or 'none' (${ablationNames.join(', ')})`, nameList(ablationNames), [...ablationNames])
     .option('--skip-loop', "use the seeds' workspaces as they are: ablations on runs already there")
     .option('--ablation-steps <n>', "reward-model steps of each ablation (default: the run's)", int)
     .action(async (opts: { json?: boolean; workspace: string; seeds: number[]; config?: string; ablations: AblationName[]; skipLoop?: boolean; ablationSteps?: number }) => {

@@ -41,28 +41,33 @@ export interface RlVariantFigures extends PolicyFigures {
 export interface RlSeedResult {
   seed: number;
   sft: PolicyFigures;
-  ppo: RlVariantFigures;
-  grpo: RlVariantFigures;
-  ppo_execution_reward: RlVariantFigures;
+  /** Only the variants the bench was asked for. */
+  ppo?: RlVariantFigures;
+  grpo?: RlVariantFigures;
+  ppo_execution_reward?: RlVariantFigures;
 }
 
 export interface RlBenchResult {
   seeds: RlSeedResult[];
-  /** Seeds where the PPO policy's held-out pass@1 (random sample) is above the SFT generator's. */
-  ppo_above_sft: number;
-  grpo_above_sft: number;
-  ppo_execution_above_sft: number;
+  /** Seeds where the PPO policy's held-out pass@1 (random sample) is above the SFT generator's (null: not run). */
+  ppo_above_sft: number | null;
+  grpo_above_sft: number | null;
+  ppo_execution_above_sft: number | null;
   ppo_config: PpoConfigInput;
   train_problems: number;
   heldout_problems: number;
   seconds: number;
 }
 
-export const rlVariants: Record<'ppo' | 'grpo' | 'ppo_execution_reward', PpoConfigInput> = {
+export type RlVariantName = 'ppo' | 'grpo' | 'ppo_execution_reward';
+
+export const rlVariants: Record<RlVariantName, PpoConfigInput> = {
   ppo: { algorithm: 'ppo' },
   grpo: { algorithm: 'grpo' },
   ppo_execution_reward: { algorithm: 'ppo', rewardModelWeight: 0, executionRewardWeight: 1 },
 };
+
+export const rlVariantNames = Object.keys(rlVariants) as RlVariantName[];
 
 export interface RlBenchOptions {
   out: string;
@@ -72,6 +77,8 @@ export interface RlBenchOptions {
   trainProblems?: number;
   /** Held-out problems every policy is evaluated on; default: all. */
   heldoutProblems?: number;
+  /** The policy optimisations to run; default: all. */
+  variants?: RlVariantName[];
   log: (line: string) => void;
 }
 
@@ -104,7 +111,7 @@ export async function benchRl(options: RlBenchOptions): Promise<RlBenchResult> {
       const sftModel = await uploadModel(engine, sft.config, sft.heads, sft.tensors);
       const sftFigures = await evaluatePolicy(engine, sandbox, config, 0, { policy: sftModel, reranker }, tokenizer, heldout);
       options.log(`seed ${seed}: SFT held-out pass@1 ${sftFigures.randomPass1.toFixed(3)}, reranked ${sftFigures.rerankPass1.toFixed(3)}`);
-      const variant = async (name: keyof typeof rlVariants): Promise<RlVariantFigures> => {
+      const variant = async (name: RlVariantName): Promise<RlVariantFigures> => {
         const result = await trainPpo(
           engine,
           { config: sft.config, tensors: sft.tensors },
@@ -132,22 +139,22 @@ export async function benchRl(options: RlBenchOptions): Promise<RlBenchResult> {
           secondsPerStep: result.metrics.secondsPerStep,
         };
       };
-      const ppo = await variant('ppo');
-      const grpo = await variant('grpo');
-      const ppoExecution = await variant('ppo_execution_reward');
-      results.push({ seed, sft: sftFigures, ppo, grpo, ppo_execution_reward: ppoExecution });
+      const seedResult: RlSeedResult = { seed, sft: sftFigures };
+      for (const name of options.variants ?? rlVariantNames) seedResult[name] = await variant(name);
+      results.push(seedResult);
     } finally {
       await sandbox.close();
       await engine.close();
       db.close();
     }
   }
-  const above = (pick: (r: RlSeedResult) => PolicyFigures): number => results.filter((r) => pick(r).randomPass1 > r.sft.randomPass1).length;
+  const above = (name: RlVariantName): number | null =>
+    results.some((r) => r[name]) ? results.filter((r) => (r[name]?.randomPass1 ?? -1) > r.sft.randomPass1).length : null;
   return {
     seeds: results,
-    ppo_above_sft: above((r) => r.ppo),
-    grpo_above_sft: above((r) => r.grpo),
-    ppo_execution_above_sft: above((r) => r.ppo_execution_reward),
+    ppo_above_sft: above('ppo'),
+    grpo_above_sft: above('grpo'),
+    ppo_execution_above_sft: above('ppo_execution_reward'),
     ppo_config: { ...runConfigSchema.parse({}).ppo, ...options.ppo },
     train_problems: options.trainProblems ?? runConfigSchema.parse({}).generate.trainProblems,
     heldout_problems: results[0]?.sft.problems ?? 0,
