@@ -7,10 +7,9 @@
  * says. Held-out figure: line-label accuracy, the share of non-zero labels whose sign the PRM's score matches.
  */
 import type { Engine } from '../engine/engine';
-import { withLora } from '../engine/lora';
 import type { Feed, HostTensor } from '../engine/protocol';
-import { Trainer, type ParamSpec } from '../engine/trainer';
-import { type ModelRef, feedsFor, modelOfTrainer, tokenHeadProgram, uploadModel } from '../models/programs';
+import type { ParamSpec, Trainer } from '../engine/trainer';
+import { type ModelRef, feedsFor, tokenHeadProgram } from '../models/programs';
 import { promptTokens } from '../models/sampling';
 import { type SpecialIds, type TextTokenizer, specialIds } from '../models/tokenizers';
 import { type Head, type TransformerConfig, prmLoss, prmLossInputs, transformerParams } from '../models/transformer';
@@ -18,8 +17,9 @@ import { EpochOrder, f32, padRight } from './batches';
 import { type PrmConfig, type PrmConfigInput, prmConfigSchema } from './prm-config';
 import { completionLines, lineEndTokenIndices } from './prm/line-ends';
 import { tailMean } from './shared/loss-tail';
-import { type Progress, TrainingCheckpoint } from './shared/resume';
-import { learningRate } from './shared/schedule';
+import { loraOnFrozenBase } from './shared/lora-base';
+import type { Progress } from './shared/resume';
+import { runSteps, startTraining, trainedModel } from './shared/step-loop';
 
 export type { Progress } from './shared/resume';
 
@@ -181,13 +181,7 @@ export async function trainPrm(
   }
   let frozenFeeds: Record<string, Feed> = {};
   if (init.lora) {
-    const base = Object.fromEntries(
-      Object.entries(specs)
-        .filter(([n]) => !n.startsWith('prm_head.'))
-        .map(([n, s]) => [n, { dtype: 'float32' as const, dims: s.shape, data: s.init }]),
-    );
-    specs = withLora(specs, init.lora.targets, init.lora.rank, config.seed);
-    for (const [n, s] of Object.entries(specs)) if (n.startsWith('prm_head.')) s.trainable = true;
+    ({ specs, frozenFeeds } = await loraOnFrozenBase(engine, cfg, prmHeads, specs, { rank: init.lora.rank, targets: init.lora.targets, seed: config.seed, head: 'prm_head.' }));
     if (config.init === 'generator') {
       for (const [n, t] of Object.entries(init.lora.start ?? {})) {
         const s = specs[n];
@@ -196,33 +190,19 @@ export async function trainPrm(
         s.init = (t.data as Float32Array).slice();
       }
     }
-    frozenFeeds = (await uploadModel(engine, cfg, prmHeads, base)).feeds;
   }
-  const trainer = await Trainer.create(engine, {
-    params: specs,
-    inputs: prmLossInputs,
-    loss: (p, x) => prmLoss(cfg, p, x),
-    optimizer: { weightDecay: config.weightDecay, clipNorm: config.clipNorm },
-    frozenFeeds,
+  const run = await startTraining(engine, { params: specs, inputs: prmLossInputs, loss: (p, x) => prmLoss(cfg, p, x), frozenFeeds }, config, {
+    file: options.checkpoint,
+    model: cfg,
+    trainer: 'prm',
   });
-  const checkpoint = new TrainingCheckpoint(options.checkpoint, { config: JSON.stringify(cfg), trainer: 'prm' });
-  const { losses } = await checkpoint.resume(trainer);
 
   // 3. regress the head at line ends to the labels
   const order = new EpochOrder(rows.length, config.seed);
   const size = Math.min(config.batchSize, rows.length);
-  const started = performance.now();
-  for (let step = trainer.stepCount; step < config.steps; step++) {
-    const batch = order.batch(step, size).map((i) => rows[i]!);
-    const { loss } = await trainer.trainStep(prmBatch(batch, special.pad), learningRate(step, config));
-    losses.push(loss);
-    await checkpoint.maybeSave(trainer, losses, config.checkpointEvery);
-    options.onProgress?.({ done: step + 1, total: config.steps, loss });
-  }
-  await checkpoint.save(trainer, losses);
-  const seconds = (performance.now() - started) / 1000;
-  const shapes = Object.fromEntries(Object.entries(specs).map(([n, s]) => [n, s.shape]));
-  const model = modelOfTrainer(trainer, cfg, prmHeads, shapes, frozenFeeds);
+  const seconds = await runSteps(run, config, (step) => prmBatch(order.batch(step, size).map((i) => rows[i]!), special.pad), options.onProgress);
+  const { trainer, losses } = run;
+  const model = trainedModel(trainer, cfg, prmHeads, specs, frozenFeeds);
 
   // 4. held-out line-label accuracy
   const heldout = options.heldout ?? [];

@@ -3,18 +3,18 @@
  * model learns to write solutions, not prompts. Held-out loss is measured the same way on problems it never saw.
  */
 import type { Engine } from '../engine/engine';
-import { withLora } from '../engine/lora';
 import type { Feed, HostTensor } from '../engine/protocol';
-import { Trainer, type ParamSpec } from '../engine/trainer';
+import type { ParamSpec, Trainer } from '../engine/trainer';
 import type { Problem } from '../data/problem';
-import { type ModelRef, modelOfTrainer, uploadModel } from '../models/programs';
+import type { ModelRef } from '../models/programs';
 import { promptTokens } from '../models/sampling';
 import { type SpecialIds, type TextTokenizer, specialIds } from '../models/tokenizers';
 import { type Head, type TransformerConfig, lmLoss, lmLossInputs, transformerParams } from '../models/transformer';
 import { EpochOrder, f32, i64 } from './batches';
 import { tailMean } from './shared/loss-tail';
-import { type Progress, TrainingCheckpoint } from './shared/resume';
-import { learningRate } from './shared/schedule';
+import { loraOnFrozenBase } from './shared/lora-base';
+import type { Progress } from './shared/resume';
+import { runSteps, startTraining, trainedModel } from './shared/step-loop';
 import { type SftConfig, sftConfigSchema, type SftConfigInput } from './sft-config';
 
 export type { Progress } from './shared/resume';
@@ -108,6 +108,7 @@ export async function trainSft(
   if (tokenizer.vocabSize > cfg.vocabSize) {
     throw new Error(`${tokenizer.source}: the tokenizer has ${tokenizer.vocabSize} tokens, the model's vocabulary ${cfg.vocabSize}`);
   }
+  // 1. examples: problems with a reference solution, the prompt masked out of the loss
   const toExamples = (problems: readonly Problem[]): SftExample[] =>
     problems
       .filter((p) => p.canonical_solution !== null)
@@ -116,6 +117,7 @@ export async function trainSft(
   const heldout = toExamples(data.heldout);
   if (train.length === 0) throw new Error('SFT: no training problem has a reference solution');
 
+  // 2. the model: fresh or given weights, all trained or LoRA adapters on them
   const heads: Head[] = ['lm'];
   // Initial values are drawn only for a model from scratch (drawing a 0.5B model's takes minutes).
   let specs = transformerParams(cfg, heads, config.seed, !init.tensors);
@@ -129,39 +131,36 @@ export async function trainSft(
   let frozenFeeds: Record<string, Feed> = {};
   if (init.lora) {
     const targets = init.lora.targets ?? Object.keys(specs).filter((n) => /\.(q_proj|v_proj)\.weight$|\.c_attn\.weight$/.test(n));
-    const base = Object.fromEntries(Object.entries(specs).map(([n, s]) => [n, { dtype: 'float32' as const, dims: s.shape, data: s.init }]));
-    specs = withLora(specs, targets, init.lora.rank, config.seed);
-    frozenFeeds = (await uploadModel(engine, cfg, heads, base)).feeds;
+    ({ specs, frozenFeeds } = await loraOnFrozenBase(engine, cfg, heads, specs, { rank: init.lora.rank, targets, seed: config.seed }));
   }
-  const trainer = await Trainer.create(engine, {
-    params: specs,
-    inputs: lmLossInputs,
-    loss: (p, x) => lmLoss(cfg, p, x),
-    optimizer: { weightDecay: config.weightDecay, clipNorm: config.clipNorm },
-    frozenFeeds,
+  const run = await startTraining(engine, { params: specs, inputs: lmLossInputs, loss: (p, x) => lmLoss(cfg, p, x), frozenFeeds }, config, {
+    file: options.checkpoint,
+    model: cfg,
+    trainer: 'sft',
   });
-  const checkpoint = new TrainingCheckpoint(options.checkpoint, { config: JSON.stringify(cfg), trainer: 'sft' });
-  const { losses } = await checkpoint.resume(trainer);
 
+  // 3. the causal-LM steps, resumed from the checkpoint
   const order = new EpochOrder(train.length, config.seed);
   let tokens = 0;
-  const started = performance.now();
-  for (let step = trainer.stepCount; step < config.steps; step++) {
-    const batch = order.batch(step, config.batchSize).map((i) => train[i]!);
-    const per = Math.ceil(batch.length / config.microBatches);
-    const micro = Array.from({ length: config.microBatches }, (_, m) => sftBatch(batch.slice(m * per, (m + 1) * per), special.pad));
-    const { loss } = await trainer.trainStep(micro.length === 1 ? micro[0]! : micro, learningRate(step, config));
-    losses.push(loss);
-    tokens += batch.reduce((s, e) => s + e.tokens.length, 0);
-    await checkpoint.maybeSave(trainer, losses, config.checkpointEvery);
-    options.onProgress?.({ done: step + 1, total: config.steps, loss });
-  }
-  await checkpoint.save(trainer, losses);
-  const seconds = (performance.now() - started) / 1000;
+  const seconds = await runSteps(
+    run,
+    config,
+    (step) => {
+      const batch = order.batch(step, config.batchSize).map((i) => train[i]!);
+      const per = Math.ceil(batch.length / config.microBatches);
+      const micro = Array.from({ length: config.microBatches }, (_, m) => sftBatch(batch.slice(m * per, (m + 1) * per), special.pad));
+      tokens += batch.reduce((s, e) => s + e.tokens.length, 0);
+      return micro.length === 1 ? micro[0]! : micro;
+    },
+    options.onProgress,
+  );
+  const { trainer, losses } = run;
+
+  // 4. held-out loss, measured the same way
   return {
     trainer,
     specs,
-    model: modelOfTrainer(trainer, cfg, heads, Object.fromEntries(Object.entries(specs).map(([n, s]) => [n, s.shape])), frozenFeeds),
+    model: trainedModel(trainer, cfg, heads, specs, frozenFeeds),
     metrics: {
       steps: config.steps,
       trainLoss: tailMean(losses),
