@@ -4,11 +4,10 @@
  * above its failing ones. Held-out metrics are pairwise accuracy (what the loss optimises) and ROC-AUC.
  */
 import type { Engine } from '../engine/engine';
-import { withLora } from '../engine/lora';
 import type { Feed, HostTensor } from '../engine/protocol';
-import { Trainer, type ParamSpec } from '../engine/trainer';
+import type { ParamSpec, Trainer } from '../engine/trainer';
 import { pairwiseAccuracy, rocAuc } from './ranking';
-import { type ModelRef, feedsFor, modelOfTrainer, rewardProgram, uploadModel } from '../models/programs';
+import { type ModelRef, feedsFor, rewardProgram, uploadModel } from '../models/programs';
 import { type SpecialIds, type TextTokenizer, specialIds } from '../models/tokenizers';
 import {
   type Head,
@@ -24,8 +23,9 @@ import { type JudgedCandidate, type Pair, effectivePass } from './pairs';
 import { type ScaleSample, fitLogProbScale } from './logprob-scale';
 import { type RewardConfig, type RewardConfigInput, rewardConfigSchema } from './reward-config';
 import { tailMean } from './shared/loss-tail';
-import { type Progress, TrainingCheckpoint } from './shared/resume';
-import { learningRate } from './shared/schedule';
+import { loraOnFrozenBase } from './shared/lora-base';
+import type { Progress } from './shared/resume';
+import { runSteps, startTraining, trainedModel } from './shared/step-loop';
 
 export type { Progress } from './shared/resume';
 
@@ -183,47 +183,36 @@ export async function trainRewardModel(
     if (bias) bias.init = Float32Array.of((bias.init[0] ?? 0) - weight * meanLogProb);
   }
   if (init.lora) {
-    const base = Object.fromEntries(
-      Object.entries(specs)
-        .filter(([n]) => !n.startsWith('reward_head.'))
-        .map(([n, s]) => [n, { dtype: 'float32' as const, dims: s.shape, data: s.init }]),
-    );
-    specs = withLora(specs, init.lora.targets, init.lora.rank, config.seed);
-    for (const [n, s] of Object.entries(specs)) if (n.startsWith('reward_head.')) s.trainable = true;
-    frozenFeeds = (await uploadModel(engine, cfg, heads, base)).feeds;
+    ({ specs, frozenFeeds } = await loraOnFrozenBase(engine, cfg, heads, specs, { rank: init.lora.rank, targets: init.lora.targets, seed: config.seed, head: 'reward_head.' }));
   }
-  const trainer = await Trainer.create(engine, {
-    params: specs,
-    inputs: bradleyTerryInputs,
-    loss: (p, x) => bradleyTerryLoss(cfg, p, x, config.centerRewardsCoefficient),
-    optimizer: { weightDecay: config.weightDecay, clipNorm: config.clipNorm },
-    frozenFeeds,
-  });
-  const checkpoint = new TrainingCheckpoint(options.checkpoint, { config: JSON.stringify(cfg), trainer: 'reward' });
-  const { losses } = await checkpoint.resume(trainer);
+  const run = await startTraining(
+    engine,
+    { params: specs, inputs: bradleyTerryInputs, loss: (p, x) => bradleyTerryLoss(cfg, p, x, config.centerRewardsCoefficient), frozenFeeds },
+    config,
+    { file: options.checkpoint, model: cfg, trainer: 'reward' },
+  );
 
   const order = new EpochOrder(pairs.length, config.seed);
-  const started = performance.now();
-  for (let step = trainer.stepCount; step < config.steps; step++) {
-    const batch = order.batch(step, Math.min(config.batchPairs, pairs.length)).map((i) => pairs[i]!);
-    const chosen = padRight(batch.map((p) => tokensOf(p.chosen)), special.pad);
-    const rejected = padRight(batch.map((p) => tokensOf(p.rejected)), special.pad);
-    const feeds = {
-      chosen: chosen.ids,
-      chosenMask: chosen.mask,
-      rejected: rejected.ids,
-      rejectedMask: rejected.mask,
-      weight: f32(batch.map((p) => p.weight), [batch.length]),
-      margin: f32(batch.map(() => config.margin), [batch.length]),
-    };
-    const { loss } = await trainer.trainStep(feeds, learningRate(step, config));
-    losses.push(loss);
-    options.onProgress?.({ done: step + 1, total: config.steps, loss });
-  }
-  await checkpoint.save(trainer, losses);
-  const seconds = (performance.now() - started) / 1000;
-  const shapes = Object.fromEntries(Object.entries(specs).map(([n, s]) => [n, s.shape]));
-  const model = modelOfTrainer(trainer, cfg, heads, shapes, frozenFeeds);
+  const seconds = await runSteps(
+    run,
+    config,
+    (step) => {
+      const batch = order.batch(step, Math.min(config.batchPairs, pairs.length)).map((i) => pairs[i]!);
+      const chosen = padRight(batch.map((p) => tokensOf(p.chosen)), special.pad);
+      const rejected = padRight(batch.map((p) => tokensOf(p.rejected)), special.pad);
+      return {
+        chosen: chosen.ids,
+        chosenMask: chosen.mask,
+        rejected: rejected.ids,
+        rejectedMask: rejected.mask,
+        weight: f32(batch.map((p) => p.weight), [batch.length]),
+        margin: f32(batch.map(() => config.margin), [batch.length]),
+      };
+    },
+    options.onProgress,
+  );
+  const { trainer, losses } = run;
+  const model = trainedModel(trainer, cfg, heads, specs, frozenFeeds);
 
   const heldout = options.heldout ?? [];
   const heldoutScores = heldout.length ? await scoreCandidates(engine, model, tokenizer, heldout, { maxLength }) : [];
