@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 
 /** Progress lines of a bench go to stderr so that stdout holds only the figures (pipeable with --json). */
 export const benchLog = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -26,4 +26,30 @@ export function nameList<T extends string>(allowed: readonly T[]) {
     for (const n of names) if (!allowed.includes(n as T)) throw new InvalidArgumentError(`'${n}' is not one of ${allowed.join(', ')} (or 'none')`);
     return names as T[];
   };
+}
+
+/** A comma-separated list of run seeds. */
+export function seedList(value: string): number[] {
+  return value.split(',').map((s) => Number.parseInt(s, 10));
+}
+
+/** What the policy benches (rl, prm) all take: where the seeds' workspaces go, which seeds, PPO overrides, the problems. */
+export interface PolicyBenchOptions {
+  json?: boolean;
+  out: string;
+  seeds: number[];
+  ppo: string;
+  trainProblems?: number;
+  heldoutProblems?: number;
+}
+
+/** Adds the policy benches' shared options; `help` holds what differs between them (the defaults stay the same). */
+export function policyBenchOptions(command: Command, help: { out: string; outDefault: string; ppo: string; trainProblems: string }): Command {
+  return command
+    .option('--json', 'print the figures as one JSON object')
+    .option('--out <dir>', help.out, help.outDefault)
+    .option('--seeds <list>', 'comma-separated run seeds', seedList, [1, 2])
+    .option('--ppo <json>', help.ppo, '{}')
+    .option('--train-problems <n>', help.trainProblems, int)
+    .option('--heldout-problems <n>', 'held-out problems the policies are evaluated on (default: all)', int);
 }
