@@ -1,4 +1,4 @@
-import { type Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 
 /** Progress lines of a bench go to stderr so that stdout holds only the figures (pipeable with --json). */
 export const benchLog = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -48,7 +48,7 @@ export function policyBenchOptions(command: Command, help: { out: string; outDef
   return command
     .option('--json', 'print the figures as one JSON object')
     .option('--out <dir>', help.out, help.outDefault)
-    .option('--seeds <list>', 'comma-separated run seeds', seedList, [1, 2])
+    .addOption(new Option('--seeds <list>', 'comma-separated run seeds').argParser(seedList).default([1, 2], '1,2'))
     .option('--ppo <json>', help.ppo, '{}')
     .option('--train-problems <n>', help.trainProblems, int)
     .option('--heldout-problems <n>', 'held-out problems the policies are evaluated on (default: all)', int);
