@@ -1,14 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { candidateDetail, scoringCheckpoints } from '../../../core/store/inspect-queries';
 import { completionLines } from '../../../core/train/prm/line-ends';
-import { bundleEntry } from '../../support/bundle-entry';
-import { writeDefaultSetCandidates } from '../../support/default-set-candidates';
-import { readRunStore, runLoopChild, stageOutputs } from '../../support/loop-child';
-
-const tiny = { nLayer: 1, nEmbd: 32, nHead: 2, maxSeqLen: 160, vocabSize: 320 };
+import { readRunStore, stageOutputs } from '../../support/loop-child';
+import { type LoopRun, freshWorkspace, tinyLoopConfig, tinyLoopRunner } from '../../support/tiny-loop';
 
 /** What process supervision leaves in the store: labels, the completions behind them, the PRM's line scores. */
 function prmResults(workspace: string) {
@@ -33,30 +27,23 @@ function prmResults(workspace: string) {
 }
 
 describe('process supervision in the loop', () => {
-  let child: string;
-  let config: string;
+  let run: LoopRun;
 
   beforeAll(async () => {
-    child = await bundleEntry('test/core/loop/iterate-child.ts');
-    config = JSON.stringify({
-      iterations: 1,
-      tokenizer: { vocabSize: 320 },
-      generator: tiny,
-      reranker: tiny,
-      sft: { steps: 6, batchSize: 16 },
-      execute: { timeoutS: 1 },
-      reward: { steps: 4, batchPairs: 8 },
-      ppo: { updates: 0 },
-      sampling: { n: 2, maxNewTokens: 12 },
-      generate: { candidatesFile: writeDefaultSetCandidates(6, 4) },
-      prm: { enabled: true, k: 2, maxCandidates: 10, heldoutCandidates: 4, chunkCandidates: 3, trainOn: 'all', steps: 6, batchSize: 4, checkpointEvery: 2 },
-    });
+    const config = tinyLoopConfig(
+      {
+        sft: { steps: 6, batchSize: 16 },
+        reward: { steps: 4, batchPairs: 8 },
+        ppo: { updates: 0 },
+        prm: { enabled: true, k: 2, maxCandidates: 10, heldoutCandidates: 4, chunkCandidates: 3, trainOn: 'all', steps: 6, batchSize: 4, checkpointEvery: 2 },
+      },
+      { train: 6, heldout: 4 },
+    );
+    run = await tinyLoopRunner(config, 240_000);
   });
 
-  const run = (workspace: string, killAt?: string) => runLoopChild(child, workspace, config, { killAt, timeoutMs: 240_000 });
-
   it('labels lines, trains the PRM, stores line scores, and resumes after kill -9 to the same labels and scores', () => {
-    const straight = mkdtempSync(join(tmpdir(), 'rr-prm-a-'));
+    const straight = freshWorkspace('rr-prm-a-');
     const clean = run(straight);
     expect(clean.stdout, clean.stderr).toContain('finished');
     const expected = prmResults(straight);
@@ -89,7 +76,7 @@ describe('process supervision in the loop', () => {
     expect(metrics.baselines.prm_mean).toBeTypeOf('number');
     expect(metrics.baselines.prm_min).toBeTypeOf('number');
 
-    const crashed = mkdtempSync(join(tmpdir(), 'rr-prm-b-'));
+    const crashed = freshWorkspace('rr-prm-b-');
     for (const killAt of ['0:label-lines', '0:train-prm']) {
       const killed = run(crashed, killAt);
       expect(killed.signal, killed.stderr).toBe('SIGKILL');
