@@ -6,7 +6,7 @@
 import type { Engine } from '../engine/engine';
 import { withLora } from '../engine/lora';
 import type { Feed, HostTensor } from '../engine/protocol';
-import { Trainer, type ParamSpec } from '../engine/trainer';
+import { Trainer, type ParamSpec, type TrainerState } from '../engine/trainer';
 import { pairwiseAccuracy, rocAuc } from './ranking';
 import { type ModelRef, feedsFor, modelOfTrainer, rewardProgram, uploadModel } from '../models/programs';
 import { type SpecialIds, type TextTokenizer, specialIds } from '../models/tokenizers';
@@ -22,6 +22,7 @@ import {
 import { EpochOrder, f32, padRight } from './batches';
 import { type JudgedCandidate, type Pair, effectivePass } from './pairs';
 import { type ScaleSample, fitLogProbScale } from './logprob-scale';
+import { pairAccuracy, splitPairsByProblem } from './pair-validation';
 import { type RewardConfig, type RewardConfigInput, rewardConfigSchema } from './reward-config';
 import { tailMean } from './shared/loss-tail';
 import { type Progress, TrainingCheckpoint } from './shared/resume';
@@ -96,6 +97,10 @@ export interface RewardMetrics {
   losses: number[];
   pairsPerSecond: number;
   seconds: number;
+  /** The step whose weights were kept (the best on the validation pairs; config.steps when none were set aside). */
+  keptStep: number;
+  /** Validation pairs' accuracy at each scoring, step 0 included (empty when none were set aside). */
+  validation: { step: number; accuracy: number }[];
   /** On held-out problems' candidates (when given): null where a class is missing. */
   heldoutPairwiseAccuracy: number | null;
   heldoutAuc: number | null;
@@ -132,13 +137,18 @@ export async function trainRewardModel(
   let cfg = init.config;
   if (pairs.length === 0) throw new Error('reward model: no pairs (no problem has both a passing and a failing candidate)');
   const maxLength = Math.min(config.maxLength, cfg.maxSeqLen);
+  // 1. a slice of the training problems set aside to choose which step's weights are kept (./pair-validation.ts)
+  const { train, validation } = splitPairsByProblem(pairs, config.validationShare, config.seed);
+  const textOf = (id: string): ScoredText => {
+    const text = texts.get(id);
+    if (!text) throw new Error(`reward model: pair names candidate '${id}', which has no text`);
+    return text;
+  };
   const tokens = new Map<string, number[]>();
   const tokensOf = (id: string): number[] => {
     let t = tokens.get(id);
     if (!t) {
-      const text = texts.get(id);
-      if (!text) throw new Error(`reward model: pair names candidate '${id}', which has no text`);
-      t = rewardTokens(tokenizer, special, text, maxLength);
+      t = rewardTokens(tokenizer, special, textOf(id), maxLength);
       tokens.set(id, t);
     }
     return t;
@@ -173,9 +183,9 @@ export async function trainRewardModel(
     // Inference programs take every parameter as an input: the frozen copy goes to the engine worker once.
     frozenFeeds = (await uploadModel(engine, cfg, heads, frozen)).feeds;
   }
-  // 1. the log-prob term's weight, fitted on the starting weights (deterministic, so a resumed run refits the same)
+  // 2. the log-prob term's weight, fitted on the starting weights (deterministic, so a resumed run refits the same)
   if (config.fitLogProbScale && cfg.rewardLogProbWeight > 0) {
-    const { weight, meanLogProb } = await fittedLogProbWeight(engine, cfg, heads, specs, tokenizer, texts, pairs, maxLength, config.seed);
+    const { weight, meanLogProb } = await fittedLogProbWeight(engine, cfg, heads, specs, tokenizer, textOf, train, maxLength, config.seed);
     cfg = { ...cfg, rewardLogProbWeight: weight };
     // The scaled term sits far from zero (weight x a mean log-prob of about -0.3); the head's bias starts at minus
     // that, or the centring penalty would spend the first hundred steps pulling the bias there.
@@ -201,11 +211,26 @@ export async function trainRewardModel(
   });
   const checkpoint = new TrainingCheckpoint(options.checkpoint, { config: JSON.stringify(cfg), trainer: 'reward' });
   const { losses } = await checkpoint.resume(trainer);
+  const shapes = Object.fromEntries(Object.entries(specs).map(([n, s]) => [n, s.shape]));
+  const model = modelOfTrainer(trainer, cfg, heads, shapes, frozenFeeds);
 
-  const order = new EpochOrder(pairs.length, config.seed);
+  // 3. Bradley-Terry steps, the validation pairs scored every validateEvery steps and the best step's state kept
+  const validationIds = [...new Set(validation.flatMap((p) => [p.chosen, p.rejected]))];
+  const curve: { step: number; accuracy: number }[] = [];
+  let best: { step: number; accuracy: number; state: TrainerState } | null = null;
+  const validate = async (): Promise<void> => {
+    const scores = await scoreCandidates(engine, model, tokenizer, validationIds.map(textOf), { maxLength });
+    const accuracy = pairAccuracy(validation, new Map(validationIds.map((id, i) => [id, scores[i]!])));
+    curve.push({ step: trainer.stepCount, accuracy });
+    if (!best || accuracy > best.accuracy) best = { step: trainer.stepCount, accuracy, state: await trainer.state() };
+  };
+  // Only a fresh run selects: the reward trainer saves once, at the end, so a resumed one is already finished.
+  const selecting = validation.length > 0 && trainer.stepCount === 0;
+  if (selecting) await validate();
+  const order = new EpochOrder(train.length, config.seed);
   const started = performance.now();
   for (let step = trainer.stepCount; step < config.steps; step++) {
-    const batch = order.batch(step, Math.min(config.batchPairs, pairs.length)).map((i) => pairs[i]!);
+    const batch = order.batch(step, Math.min(config.batchPairs, train.length)).map((i) => train[i]!);
     const chosen = padRight(batch.map((p) => tokensOf(p.chosen)), special.pad);
     const rejected = padRight(batch.map((p) => tokensOf(p.rejected)), special.pad);
     const feeds = {
@@ -219,11 +244,13 @@ export async function trainRewardModel(
     const { loss } = await trainer.trainStep(feeds, learningRate(step, config));
     losses.push(loss);
     options.onProgress?.({ done: step + 1, total: config.steps, loss });
+    if (selecting && ((step + 1) % config.validateEvery === 0 || step + 1 === config.steps)) await validate();
   }
-  await checkpoint.save(trainer, losses);
+  const kept = best as { step: number; accuracy: number; state: TrainerState } | null;
+  // The kept weights go back under the final step count, so the saved checkpoint reads as finished.
+  if (kept && kept.step !== trainer.stepCount) await trainer.restore({ step: trainer.stepCount, tensors: kept.state.tensors });
+  await checkpoint.save(trainer, losses, kept ? { keptStep: String(kept.step) } : {});
   const seconds = (performance.now() - started) / 1000;
-  const shapes = Object.fromEntries(Object.entries(specs).map(([n, s]) => [n, s.shape]));
-  const model = modelOfTrainer(trainer, cfg, heads, shapes, frozenFeeds);
 
   const heldout = options.heldout ?? [];
   const heldoutScores = heldout.length ? await scoreCandidates(engine, model, tokenizer, heldout, { maxLength }) : [];
@@ -244,6 +271,8 @@ export async function trainRewardModel(
       losses,
       pairsPerSecond: seconds > 0 ? (losses.length * Math.min(config.batchPairs, pairs.length)) / seconds : 0,
       seconds,
+      keptStep: kept?.step ?? config.steps,
+      validation: curve,
       heldoutPairwiseAccuracy: pairwiseAccuracy([...byTask.values()]),
       heldoutAuc: rocAuc(scored),
     },
@@ -261,7 +290,7 @@ async function fittedLogProbWeight(
   heads: Head[],
   specs: Record<string, ParamSpec>,
   tokenizer: TextTokenizer,
-  texts: ReadonlyMap<string, ScoredText>,
+  textOf: (id: string) => ScoredText,
   pairs: readonly Pair[],
   maxLength: number,
   seed: number,
@@ -275,12 +304,7 @@ async function fittedLogProbWeight(
   const unit = { ...cfg, rewardLogProbWeight: 1 };
   const model = await uploadModel(engine, unit, heads, tensors);
   try {
-    const items = ids.map((id) => {
-      const text = texts.get(id);
-      if (!text) throw new Error(`reward model: pair names candidate '${id}', which has no text`);
-      return text;
-    });
-    const scores = await scoreCandidates(engine, model, tokenizer, items, { maxLength });
+    const scores = await scoreCandidates(engine, model, tokenizer, ids.map(textOf), { maxLength });
     const logProb = new Map(ids.map((id, i) => [id, scores[i]!]));
     const samples: ScaleSample[] = sample.map((p) => ({ diff: logProb.get(p.chosen)! - logProb.get(p.rejected)!, weight: p.weight }));
     return { weight: fitLogProbScale(samples, { start: cfg.rewardLogProbWeight }), meanLogProb: scores.reduce((a, b) => a + b, 0) / Math.max(1, scores.length) };
