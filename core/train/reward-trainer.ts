@@ -25,7 +25,7 @@ import { type ScaleSample, fitLogProbScale } from './logprob-scale';
 import { pairAccuracy, splitPairsByProblem } from './pair-validation';
 import { type RewardConfig, type RewardConfigInput, rewardConfigSchema } from './reward-config';
 import { tailMean } from './shared/loss-tail';
-import { type Progress, TrainingCheckpoint } from './shared/resume';
+import { type Progress, TrainingCheckpoint, savedMetadata } from './shared/resume';
 import { learningRate } from './shared/schedule';
 
 export type { Progress } from './shared/resume';
@@ -183,8 +183,13 @@ export async function trainRewardModel(
     // Inference programs take every parameter as an input: the frozen copy goes to the engine worker once.
     frozenFeeds = (await uploadModel(engine, cfg, heads, frozen)).feeds;
   }
-  // 2. the log-prob term's weight, fitted on the starting weights (deterministic, so a resumed run refits the same)
-  if (config.fitLogProbScale && cfg.rewardLogProbWeight > 0) {
+  // 2. the log-prob term's weight: the one a saved checkpoint trained with, else fitted on the starting weights
+  const saved = savedMetadata(options.checkpoint)?.config;
+  if (saved !== undefined) {
+    const weight = (JSON.parse(saved) as { rewardLogProbWeight?: unknown }).rewardLogProbWeight;
+    if (typeof weight !== 'number') throw new Error(`${options.checkpoint}: metadata 'config' has no rewardLogProbWeight`);
+    cfg = { ...cfg, rewardLogProbWeight: weight };
+  } else if (config.fitLogProbScale && cfg.rewardLogProbWeight > 0) {
     const { weight, meanLogProb } = await fittedLogProbWeight(engine, cfg, heads, specs, tokenizer, textOf, train, maxLength, config.seed);
     cfg = { ...cfg, rewardLogProbWeight: weight };
     // The scaled term sits far from zero (weight x a mean log-prob of about -0.3); the head's bias starts at minus

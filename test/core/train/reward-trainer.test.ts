@@ -1,4 +1,7 @@
 import { expect, test } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { trainTokenizer } from '../../../core/models/tokenizers';
 import { uploadModel } from '../../../core/models/programs';
 import { transformerConfig } from '../../../core/models/transformer';
@@ -121,4 +124,20 @@ test('the weights kept are those of the step that ordered the set-aside problems
   const ids = [...new Set(heldPairs.flatMap((p) => [p.chosen, p.rejected]))];
   const scores = await scoreCandidates(engine, rm.model, tokenizer, ids.map((id) => texts.get(id)!));
   expect(pairAccuracy(heldPairs, new Map(ids.map((id, i) => [id, scores[i]!])))).toBe(0.5);
+});
+
+test('a resumed reranker keeps the log-prob weight it was trained with instead of fitting it again', async () => {
+  const train = judged([1, 2, 3, 4], 't').list;
+  const texts = new Map(train.map((c) => [c.id, { prompt: c.prompt, completion: c.completion }]));
+  const pairs = buildPairs(train, { maxPairsPerProblem: 4, hardNegativeWeight: 1, seed: 0 });
+  const own = transformerConfig({ ...cfg, rewardLogProbWeight: 1, rewardLogProbSource: 'own' });
+  const checkpoint = join(mkdtempSync(join(tmpdir(), 'rr-reward-')), 'state.safetensors');
+  const options = { steps: 3, batchPairs: 8, lr: 1e-3, init: 'scratch' as const, validationShare: 0 };
+  const first = await trainRewardModel(engine, { config: own }, tokenizer, texts, pairs, options, { checkpoint });
+  // Swapped pairs fit another weight: the saved one must win.
+  const swapped = pairs.map((p) => ({ ...p, chosen: p.rejected, rejected: p.chosen }));
+  const fresh = await trainRewardModel(engine, { config: own }, tokenizer, texts, swapped, options);
+  expect(Math.abs(fresh.config.rewardLogProbWeight - first.config.rewardLogProbWeight)).toBeGreaterThan(0.05);
+  const resumed = await trainRewardModel(engine, { config: own }, tokenizer, texts, swapped, options, { checkpoint });
+  expect(resumed.config.rewardLogProbWeight).toBe(first.config.rewardLogProbWeight);
 });
