@@ -200,7 +200,7 @@ export async function trainPrm(
   // 3. regress the head at line ends to the labels
   const order = new EpochOrder(rows.length, config.seed);
   const size = Math.min(config.batchSize, rows.length);
-  const seconds = await runSteps(run, config, (step) => prmBatch(order.batch(step, size).map((i) => rows[i]!), special.pad), options.onProgress);
+  const seconds = await runSteps(run, config, (step) => prmBatch(order.batch(step, size).map((i) => rows[i]!), special.pad), { onProgress: options.onProgress });
   const { trainer, losses } = run;
   const model = trainedModel(trainer, cfg, prmHeads, specs, frozenFeeds);
 

@@ -21,6 +21,13 @@ export const rewardConfigSchema = z
       .boolean()
       .default(true)
       .describe("before training, fit the weight of the reranker's log-prob term (reranker.rewardLogProbWeight > 0) by Bradley-Terry on the log-prob alone, so the head learns only what the likelihood misses"),
+    validationShare: z
+      .number()
+      .min(0)
+      .max(0.5)
+      .default(0.1)
+      .describe("share of the training problems whose pairs are kept out of training to choose the step whose weights are kept (the best-ordered; step 0 is the log-prob term alone); 0: train on all and keep the last step"),
+    validateEvery: z.number().int().positive().default(25).describe('steps between two scorings of the validation pairs (each costs a forward pass over their candidates)'),
     init: z
       .enum(['generator', 'scratch'])
       .default('generator')

@@ -5,7 +5,7 @@
  */
 import type { Engine } from '../engine/engine';
 import type { Feed, HostTensor } from '../engine/protocol';
-import type { ParamSpec, Trainer } from '../engine/trainer';
+import type { ParamSpec, Trainer, TrainerState } from '../engine/trainer';
 import { pairwiseAccuracy, rocAuc } from './ranking';
 import { type ModelRef, feedsFor, rewardProgram, uploadModel } from '../models/programs';
 import { type SpecialIds, type TextTokenizer, specialIds } from '../models/tokenizers';
@@ -21,10 +21,11 @@ import {
 import { EpochOrder, f32, padRight } from './batches';
 import { type JudgedCandidate, type Pair, effectivePass } from './pairs';
 import { type ScaleSample, fitLogProbScale } from './logprob-scale';
+import { pairAccuracy, splitPairsByProblem } from './pair-validation';
 import { type RewardConfig, type RewardConfigInput, rewardConfigSchema } from './reward-config';
 import { tailMean } from './shared/loss-tail';
 import { loraOnFrozenBase } from './shared/lora-base';
-import type { Progress } from './shared/resume';
+import { type Progress, savedMetadata } from './shared/resume';
 import { runSteps, startTraining, trainedModel } from './shared/step-loop';
 
 export type { Progress } from './shared/resume';
@@ -96,6 +97,10 @@ export interface RewardMetrics {
   losses: number[];
   pairsPerSecond: number;
   seconds: number;
+  /** The step whose weights were kept (the best on the validation pairs; config.steps when none were set aside). */
+  keptStep: number;
+  /** Validation pairs' accuracy at each scoring, step 0 included (empty when none were set aside). */
+  validation: { step: number; accuracy: number }[];
   /** On held-out problems' candidates (when given): null where a class is missing. */
   heldoutPairwiseAccuracy: number | null;
   heldoutAuc: number | null;
@@ -132,13 +137,18 @@ export async function trainRewardModel(
   let cfg = init.config;
   if (pairs.length === 0) throw new Error('reward model: no pairs (no problem has both a passing and a failing candidate)');
   const maxLength = Math.min(config.maxLength, cfg.maxSeqLen);
+  // 1. a slice of the training problems set aside to choose which step's weights are kept (./pair-validation.ts)
+  const { train, validation } = splitPairsByProblem(pairs, config.validationShare, config.seed);
+  const textOf = (id: string): ScoredText => {
+    const text = texts.get(id);
+    if (!text) throw new Error(`reward model: pair names candidate '${id}', which has no text`);
+    return text;
+  };
   const tokens = new Map<string, number[]>();
   const tokensOf = (id: string): number[] => {
     let t = tokens.get(id);
     if (!t) {
-      const text = texts.get(id);
-      if (!text) throw new Error(`reward model: pair names candidate '${id}', which has no text`);
-      t = rewardTokens(tokenizer, special, text, maxLength);
+      t = rewardTokens(tokenizer, special, textOf(id), maxLength);
       tokens.set(id, t);
     }
     return t;
@@ -173,9 +183,14 @@ export async function trainRewardModel(
     // Inference programs take every parameter as an input: the frozen copy goes to the engine worker once.
     frozenFeeds = (await uploadModel(engine, cfg, heads, frozen)).feeds;
   }
-  // 1. the log-prob term's weight, fitted on the starting weights (deterministic, so a resumed run refits the same)
-  if (config.fitLogProbScale && cfg.rewardLogProbWeight > 0) {
-    const { weight, meanLogProb } = await fittedLogProbWeight(engine, cfg, heads, specs, tokenizer, texts, pairs, maxLength, config.seed);
+  // 2. the log-prob term's weight: the one a saved checkpoint trained with, else fitted on the starting weights
+  const saved = savedMetadata(options.checkpoint)?.config;
+  if (saved !== undefined) {
+    const weight = (JSON.parse(saved) as { rewardLogProbWeight?: unknown }).rewardLogProbWeight;
+    if (typeof weight !== 'number') throw new Error(`${options.checkpoint}: metadata 'config' has no rewardLogProbWeight`);
+    cfg = { ...cfg, rewardLogProbWeight: weight };
+  } else if (config.fitLogProbScale && cfg.rewardLogProbWeight > 0) {
+    const { weight, meanLogProb } = await fittedLogProbWeight(engine, cfg, heads, specs, tokenizer, textOf, train, maxLength, config.seed);
     cfg = { ...cfg, rewardLogProbWeight: weight };
     // The scaled term sits far from zero (weight x a mean log-prob of about -0.3); the head's bias starts at minus
     // that, or the centring penalty would spend the first hundred steps pulling the bias there.
@@ -191,13 +206,28 @@ export async function trainRewardModel(
     config,
     { file: options.checkpoint, model: cfg, trainer: 'reward' },
   );
+  const { trainer, losses } = run;
+  const model = trainedModel(trainer, cfg, heads, specs, frozenFeeds);
 
-  const order = new EpochOrder(pairs.length, config.seed);
+  // 3. Bradley-Terry steps, the validation pairs scored every validateEvery steps and the best step's state kept
+  const validationIds = [...new Set(validation.flatMap((p) => [p.chosen, p.rejected]))];
+  const curve: { step: number; accuracy: number }[] = [];
+  let best: { step: number; accuracy: number; state: TrainerState } | null = null;
+  const validate = async (): Promise<void> => {
+    const scores = await scoreCandidates(engine, model, tokenizer, validationIds.map(textOf), { maxLength });
+    const accuracy = pairAccuracy(validation, new Map(validationIds.map((id, i) => [id, scores[i]!])));
+    curve.push({ step: trainer.stepCount, accuracy });
+    if (!best || accuracy > best.accuracy) best = { step: trainer.stepCount, accuracy, state: await trainer.state() };
+  };
+  // Only a fresh run selects: the reward trainer saves once, at the end, so a resumed one is already finished.
+  const selecting = validation.length > 0 && trainer.stepCount === 0;
+  if (selecting) await validate();
+  const order = new EpochOrder(train.length, config.seed);
   const seconds = await runSteps(
     run,
     config,
     (step) => {
-      const batch = order.batch(step, Math.min(config.batchPairs, pairs.length)).map((i) => pairs[i]!);
+      const batch = order.batch(step, Math.min(config.batchPairs, train.length)).map((i) => train[i]!);
       const chosen = padRight(batch.map((p) => tokensOf(p.chosen)), special.pad);
       const rejected = padRight(batch.map((p) => tokensOf(p.rejected)), special.pad);
       return {
@@ -209,10 +239,20 @@ export async function trainRewardModel(
         margin: f32(batch.map(() => config.margin), [batch.length]),
       };
     },
-    options.onProgress,
+    {
+      onProgress: options.onProgress,
+      afterStep: async (step) => {
+        if (selecting && ((step + 1) % config.validateEvery === 0 || step + 1 === config.steps)) await validate();
+      },
+      beforeSave: async (): Promise<Record<string, string>> => {
+        const kept = best as { step: number; accuracy: number; state: TrainerState } | null;
+        // The kept weights go back under the final step count, so the saved checkpoint reads as finished.
+        if (kept && kept.step !== trainer.stepCount) await trainer.restore({ step: trainer.stepCount, tensors: kept.state.tensors });
+        return kept ? { keptStep: String(kept.step) } : {};
+      },
+    },
   );
-  const { trainer, losses } = run;
-  const model = trainedModel(trainer, cfg, heads, specs, frozenFeeds);
+  const kept = best as { step: number; accuracy: number; state: TrainerState } | null;
 
   const heldout = options.heldout ?? [];
   const heldoutScores = heldout.length ? await scoreCandidates(engine, model, tokenizer, heldout, { maxLength }) : [];
@@ -233,6 +273,8 @@ export async function trainRewardModel(
       losses,
       pairsPerSecond: seconds > 0 ? (losses.length * Math.min(config.batchPairs, pairs.length)) / seconds : 0,
       seconds,
+      keptStep: kept?.step ?? config.steps,
+      validation: curve,
       heldoutPairwiseAccuracy: pairwiseAccuracy([...byTask.values()]),
       heldoutAuc: rocAuc(scored),
     },
@@ -250,7 +292,7 @@ async function fittedLogProbWeight(
   heads: Head[],
   specs: Record<string, ParamSpec>,
   tokenizer: TextTokenizer,
-  texts: ReadonlyMap<string, ScoredText>,
+  textOf: (id: string) => ScoredText,
   pairs: readonly Pair[],
   maxLength: number,
   seed: number,
@@ -264,12 +306,7 @@ async function fittedLogProbWeight(
   const unit = { ...cfg, rewardLogProbWeight: 1 };
   const model = await uploadModel(engine, unit, heads, tensors);
   try {
-    const items = ids.map((id) => {
-      const text = texts.get(id);
-      if (!text) throw new Error(`reward model: pair names candidate '${id}', which has no text`);
-      return text;
-    });
-    const scores = await scoreCandidates(engine, model, tokenizer, items, { maxLength });
+    const scores = await scoreCandidates(engine, model, tokenizer, ids.map(textOf), { maxLength });
     const logProb = new Map(ids.map((id, i) => [id, scores[i]!]));
     const samples: ScaleSample[] = sample.map((p) => ({ diff: logProb.get(p.chosen)! - logProb.get(p.rejected)!, weight: p.weight }));
     return { weight: fitLogProbScale(samples, { start: cfg.rewardLogProbWeight }), meanLogProb: scores.reduce((a, b) => a + b, 0) / Math.max(1, scores.length) };

@@ -152,7 +152,7 @@ export async function trainSft(
       tokens += batch.reduce((s, e) => s + e.tokens.length, 0);
       return micro.length === 1 ? micro[0]! : micro;
     },
-    options.onProgress,
+    { onProgress: options.onProgress },
   );
   const { trainer, losses } = run;
 

@@ -74,7 +74,7 @@ export const trainRerankerStage: Stage = {
     // Which people's labels these pairs used, so a candidate view can say which iteration learned from its label.
     const labelled = overridingLabels(ctx.db, ctx.run.id);
     const labelledCandidates = [...new Set(pairs.flatMap((p) => [Number(p.chosen), Number(p.rejected)]))].filter((id) => labelled.has(id)).sort((a, b) => a - b);
-    ctx.log('info', `train-reranker: ${pairs.length} pairs (${hardPairs} with a hard negative), log-prob weight ${metrics.logProbWeight.toFixed(2)}, held-out AUC ${metrics.heldoutAuc?.toFixed(3) ?? 'n/a'}`);
+    ctx.log('info', `train-reranker: ${pairs.length} pairs (${hardPairs} with a hard negative), log-prob weight ${metrics.logProbWeight.toFixed(2)}, weights of step ${metrics.keptStep} kept, held-out AUC ${metrics.heldoutAuc?.toFixed(3) ?? 'n/a'}`);
     return {
       write: () => {
         const checkpointId = insertCheckpoint(ctx.db, {

@@ -4,7 +4,7 @@
  * A run that finds its checkpoint resumes from it and reports what the uninterrupted run would have.
  */
 import { existsSync } from 'node:fs';
-import { type LoadedCheckpoint, loadCheckpoint, restoredLosses, saveCheckpoint } from '../../engine/checkpoint';
+import { type LoadedCheckpoint, loadCheckpoint, readCheckpoint, restoredLosses, saveCheckpoint } from '../../engine/checkpoint';
 import type { Trainer } from '../../engine/trainer';
 
 export class TrainingCheckpoint {
@@ -37,6 +37,11 @@ export class TrainingCheckpoint {
   async maybeSave(trainer: Trainer, losses: readonly number[], every: number, extra: Record<string, string> = {}): Promise<void> {
     if (every > 0 && trainer.stepCount % every === 0) await this.save(trainer, losses, extra);
   }
+}
+
+/** A saved checkpoint's metadata, read before a trainer exists (e.g. a setting fitted before its first step); null: none saved. */
+export function savedMetadata(file: string | undefined): Record<string, string> | null {
+  return file && existsSync(file) ? readCheckpoint(file).metadata : null;
 }
 
 export interface Progress {

@@ -32,6 +32,14 @@ export async function startTraining(
   return { trainer, checkpoint: saved, losses };
 }
 
+export interface StepHooks {
+  onProgress?: (p: Progress) => void;
+  /** After each step and its progress report (e.g. scoring a validation set). */
+  afterStep?: (step: number) => Promise<void>;
+  /** Before the final save: may put other weights in place and returns extra metadata for the checkpoint. */
+  beforeSave?: () => Promise<Record<string, string>>;
+}
+
 /**
  * Takes the steps from the trainer's step count up to config.steps, each on `batch(step)` (a batch, or its
  * micro-batches), and saves at the end; returns the seconds it took. Batches must be a function of the step, so a
@@ -41,7 +49,7 @@ export async function runSteps(
   run: StepRun,
   config: Schedule & { checkpointEvery?: number },
   batch: (step: number) => Record<string, HostTensor> | Record<string, HostTensor>[],
-  onProgress?: (p: Progress) => void,
+  hooks: StepHooks = {},
 ): Promise<number> {
   const { trainer, checkpoint, losses } = run;
   const started = performance.now();
@@ -49,9 +57,10 @@ export async function runSteps(
     const { loss } = await trainer.trainStep(batch(step), learningRate(step, config));
     losses.push(loss);
     await checkpoint.maybeSave(trainer, losses, config.checkpointEvery ?? 0);
-    onProgress?.({ done: step + 1, total: config.steps, loss });
+    hooks.onProgress?.({ done: step + 1, total: config.steps, loss });
+    await hooks.afterStep?.(step);
   }
-  await checkpoint.save(trainer, losses);
+  await checkpoint.save(trainer, losses, (await hooks.beforeSave?.()) ?? {});
   return (performance.now() - started) / 1000;
 }
 

@@ -1,8 +1,12 @@
 import { expect, test } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { trainTokenizer } from '../../../core/models/tokenizers';
 import { uploadModel } from '../../../core/models/programs';
 import { transformerConfig } from '../../../core/models/transformer';
 import { fitLogProbScale } from '../../../core/train/logprob-scale';
+import { pairAccuracy, splitPairsByProblem } from '../../../core/train/pair-validation';
 import { buildPairs, type JudgedCandidate } from '../../../core/train/pairs';
 import { type HeldoutCandidate, scoreCandidates, trainRewardModel } from '../../../core/train/reward-trainer';
 import { useEngine } from '../../support/engine-fixture';
@@ -98,4 +102,42 @@ test('a reranker carrying a frozen generator keeps its log-prob term exactly whi
   const logProb = new Map(train.map((c, i) => [c.id, reference[i]!]));
   const expected = fitLogProbScale(pairs.map((p) => ({ diff: logProb.get(p.chosen)! - logProb.get(p.rejected)!, weight: p.weight })), { start: 1 });
   expect(fitted.config.rewardLogProbWeight).toBeCloseTo(expected, 3);
+});
+
+test('the weights kept are those of the step that ordered the set-aside problems best, step 0 included', async () => {
+  const ks = [1, 2, 3, 4, 5, 6, 7, 8];
+  const share = 0.5;
+  const aside = new Set(splitPairsByProblem(buildPairs(judged(ks, 't').list, { maxPairsPerProblem: 4, hardNegativeWeight: 1, seed: 0 }), share, 0).validation.map((p) => p.taskId));
+  // The set-aside problems say the opposite of the trained ones, so every step of training orders them worse.
+  const list = judged(ks, 't').list.map((c) => (aside.has(c.taskId) ? { ...c, passed: !c.passed } : c));
+  const pairs = buildPairs(list, { maxPairsPerProblem: 4, hardNegativeWeight: 1, seed: 0 });
+  const texts = new Map(list.map((c) => [c.id, { prompt: c.prompt, completion: c.completion }]));
+  const rm = await trainRewardModel(engine, { config: cfg }, tokenizer, texts, pairs, { steps: 30, batchPairs: 8, lr: 3e-3, init: 'scratch', validationShare: share, validateEvery: 10 });
+  const { validation, keptStep, losses } = rm.metrics;
+  expect(validation.map((v) => v.step)).toEqual([0, 10, 20, 30]);
+  expect(validation[0]!.accuracy).toBe(0.5); // a zero head ties every pair
+  expect(validation[3]!.accuracy).toBeLessThan(0.2);
+  expect(keptStep).toBe(0);
+  expect(losses[29]!).toBeLessThan(losses[0]! - 0.3); // training did learn its own problems
+  // The model returned (and saved) is step 0's: it ties the set-aside pairs again.
+  const heldPairs = pairs.filter((p) => aside.has(p.taskId));
+  const ids = [...new Set(heldPairs.flatMap((p) => [p.chosen, p.rejected]))];
+  const scores = await scoreCandidates(engine, rm.model, tokenizer, ids.map((id) => texts.get(id)!));
+  expect(pairAccuracy(heldPairs, new Map(ids.map((id, i) => [id, scores[i]!])))).toBe(0.5);
+});
+
+test('a resumed reranker keeps the log-prob weight it was trained with instead of fitting it again', async () => {
+  const train = judged([1, 2, 3, 4], 't').list;
+  const texts = new Map(train.map((c) => [c.id, { prompt: c.prompt, completion: c.completion }]));
+  const pairs = buildPairs(train, { maxPairsPerProblem: 4, hardNegativeWeight: 1, seed: 0 });
+  const own = transformerConfig({ ...cfg, rewardLogProbWeight: 1, rewardLogProbSource: 'own' });
+  const checkpoint = join(mkdtempSync(join(tmpdir(), 'rr-reward-')), 'state.safetensors');
+  const options = { steps: 3, batchPairs: 8, lr: 1e-3, init: 'scratch' as const, validationShare: 0 };
+  const first = await trainRewardModel(engine, { config: own }, tokenizer, texts, pairs, options, { checkpoint });
+  // Swapped pairs fit another weight: the saved one must win.
+  const swapped = pairs.map((p) => ({ ...p, chosen: p.rejected, rejected: p.chosen }));
+  const fresh = await trainRewardModel(engine, { config: own }, tokenizer, texts, swapped, options);
+  expect(Math.abs(fresh.config.rewardLogProbWeight - first.config.rewardLogProbWeight)).toBeGreaterThan(0.05);
+  const resumed = await trainRewardModel(engine, { config: own }, tokenizer, texts, swapped, options, { checkpoint });
+  expect(resumed.config.rewardLogProbWeight).toBe(first.config.rewardLogProbWeight);
 });
