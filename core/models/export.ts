@@ -14,6 +14,7 @@ import type { Engine } from '../engine/engine';
 import type { DType } from '../engine/graph';
 import type { HostTensor } from '../engine/protocol';
 import { standaloneRewardProgram } from './programs';
+import { rewardTokens } from './reward-rows';
 import { type SpecialIds, TextTokenizer, specialIds } from './tokenizers';
 import type { TransformerConfig } from './transformer';
 
@@ -78,7 +79,9 @@ export function readReranker(file: string): ImportedReranker {
   });
   const inputs = (graph?.input ?? []).filter((v) => !initialized.has(v.name ?? '')).map(spec);
   const names = inputs.map((i) => i.name).sort().join(',');
-  if (names !== 'attention_mask,input_ids') throw new Error(`${file}: inputs are [${names}], a reranker takes [attention_mask, input_ids]`);
+  if (names !== 'attention_mask,input_ids' && names !== 'attention_mask,input_ids,token_type_ids') {
+    throw new Error(`${file}: inputs are [${names}], a reranker takes [attention_mask, input_ids] and, with a log-prob term, token_type_ids`);
+  }
   if (!(graph?.output ?? []).some((o) => o.name === 'score')) throw new Error(`${file}: the model has no output 'score'`);
   const key = createHash('sha256').update(bytes).update('all').digest('hex');
   return {
@@ -97,20 +100,27 @@ export async function scoreWithReranker(
   batchSize = 32,
 ): Promise<number[]> {
   const { tokenizer, special, maxLength } = reranker;
-  const rows = items.map((it) => {
-    const body = [special.bos, ...tokenizer.encode(it.prompt), ...tokenizer.encode(it.completion)];
-    return [...body.slice(0, maxLength - 1), special.eos];
-  });
-  const order = rows.map((_, i) => i).sort((a, b) => rows[a]!.length - rows[b]!.length || a - b);
+  const rows = items.map((it) => rewardTokens(tokenizer, special, it, maxLength));
+  const withTypes = reranker.program.inputs.some((i) => i.name === 'token_type_ids');
+  const order = rows.map((_, i) => i).sort((a, b) => rows[a]!.ids.length - rows[b]!.ids.length || a - b);
   const scores = new Array<number>(items.length).fill(0);
   for (let i = 0; i < order.length; i += batchSize) {
     const chunk = order.slice(i, i + batchSize);
-    const T = Math.max(...chunk.map((j) => rows[j]!.length));
+    const T = Math.max(...chunk.map((j) => rows[j]!.ids.length));
     const ids = new BigInt64Array(chunk.length * T).fill(BigInt(special.pad));
     const mask = new BigInt64Array(chunk.length * T);
-    chunk.forEach((j, b) => rows[j]!.forEach((tok, t) => ((ids[b * T + t] = BigInt(tok)), (mask[b * T + t] = 1n))));
+    const types = new BigInt64Array(chunk.length * T);
+    chunk.forEach((j, b) => {
+      const { ids: row, completionStart } = rows[j]!;
+      row.forEach((tok, t) => ((ids[b * T + t] = BigInt(tok)), (mask[b * T + t] = 1n), (types[b * T + t] = t >= completionStart ? 1n : 0n)));
+    });
+    const dims = [chunk.length, T];
     const out = await engine.run(reranker.program, {
-      feeds: { input_ids: { dtype: 'int64', dims: [chunk.length, T], data: ids }, attention_mask: { dtype: 'int64', dims: [chunk.length, T], data: mask } },
+      feeds: {
+        input_ids: { dtype: 'int64', dims, data: ids },
+        attention_mask: { dtype: 'int64', dims, data: mask },
+        ...(withTypes ? { token_type_ids: { dtype: 'int64' as const, dims, data: types } } : {}),
+      },
       fetch: ['score'],
     });
     const s = out.score!.data as Float32Array;

@@ -101,14 +101,18 @@ export function decodeProgram(model: Pick<ModelRef, 'config' | 'shapes'>): Progr
   });
 }
 
-/** Reward of right-padded sequences: idx (B, T) int64, mask (B, T) float -> score (B). */
+/**
+ * Reward of right-padded sequences: idx (B, T) int64, mask (B, T) float -> score (B); with a log-prob term also
+ * completion (B, T) float, 1 on the completion's tokens and eos.
+ */
 export function rewardProgram(model: Pick<ModelRef, 'config' | 'shapes'>): Program {
   return memo('reward', model, () => {
     const p = paramTensors(model.shapes);
     const mask = input('mask', ['B', 'T']);
     const idx = input('idx', ['B', 'T'], 'int64');
+    const completion = model.config.rewardLogProbWeight > 0 ? input('completion', ['B', 'T']) : undefined;
     const { hidden } = transformerHidden(model.config, p, idx);
-    return emitProgram({ score: rewardScore(model.config, p, hidden, idx, mask) }, { name: 'reward' });
+    return emitProgram({ score: rewardScore(model.config, p, hidden, idx, mask, completion) }, { name: 'reward' });
   });
 }
 
@@ -132,14 +136,16 @@ export function logitsProgram(model: Pick<ModelRef, 'config' | 'shapes'>): Progr
 
 /**
  * The standalone reranker: weights embedded as initializers, input_ids and attention_mask (B, T) int64 in
- * (Hugging Face's names and types), score (B) out. Right padding: the score is read at the last 1 of the mask.
+ * (Hugging Face's names and types), score (B) out. Right padding: the score is read at the last 1 of the mask. A
+ * reranker with a log-prob term also takes token_type_ids (B, T) int64: 1 on the completion's tokens and eos.
  */
 export function standaloneRewardProgram(config: TransformerConfig, tensors: Record<string, HostTensor>): Program {
   const shapes = Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, t.dims]));
   const p = paramTensors(shapes);
   const mask = cast(input('attention_mask', ['batch', 'sequence'], 'int64'), 'float32');
   const idx = input('input_ids', ['batch', 'sequence'], 'int64');
+  const completion = config.rewardLogProbWeight > 0 ? cast(input('token_type_ids', ['batch', 'sequence'], 'int64'), 'float32') : undefined;
   const { hidden } = transformerHidden(config, p, idx);
   const frozen = new Map(Object.entries(tensors).map(([k, t]) => [k, t.data]));
-  return emitProgram({ score: rewardScore(config, p, hidden, idx, mask) }, { name: 'reranker', frozen });
+  return emitProgram({ score: rewardScore(config, p, hidden, idx, mask, completion) }, { name: 'reranker', frozen });
 }

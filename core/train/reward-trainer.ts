@@ -8,7 +8,8 @@ import type { Feed, HostTensor } from '../engine/protocol';
 import type { ParamSpec, Trainer, TrainerState } from '../engine/trainer';
 import { pairwiseAccuracy, rocAuc } from './ranking';
 import { type ModelRef, feedsFor, rewardProgram, uploadModel } from '../models/programs';
-import { type SpecialIds, type TextTokenizer, specialIds } from '../models/tokenizers';
+import { type RewardRow, completionMask, rewardTokens } from '../models/reward-rows';
+import { type TextTokenizer, specialIds } from '../models/tokenizers';
 import {
   type Head,
   type TransformerConfig,
@@ -36,11 +37,6 @@ export interface ScoredText {
   completion: string;
 }
 
-/** bos + prompt + completion + eos, cut to maxLength with the eos kept last (the score is read there). */
-export function rewardTokens(tokenizer: TextTokenizer, special: SpecialIds, item: ScoredText, maxLength: number): number[] {
-  const body = [special.bos, ...tokenizer.encode(item.prompt), ...tokenizer.encode(item.completion)];
-  return [...body.slice(0, maxLength - 1), special.eos];
-}
 
 /**
  * Scores many candidates with a reward model, in batches of similar length (sorted, so padding stays small);
@@ -57,13 +53,16 @@ export async function scoreCandidates(
   const maxLength = Math.min(options.maxLength ?? model.config.maxSeqLen, model.config.maxSeqLen);
   const batchSize = options.batchSize ?? 64;
   const rows = items.map((item) => rewardTokens(tokenizer, special, item, maxLength));
-  const order = rows.map((_, i) => i).sort((a, b) => rows[a]!.length - rows[b]!.length || a - b);
+  const order = rows.map((_, i) => i).sort((a, b) => rows[a]!.ids.length - rows[b]!.ids.length || a - b);
   const scores = new Array<number>(items.length).fill(0);
   const program = rewardProgram(model);
+  const withCompletion = program.inputs.some((i) => i.name === 'completion');
   for (let i = 0; i < order.length; i += batchSize) {
     const chunk = order.slice(i, i + batchSize);
-    const { ids, mask } = padRight(chunk.map((j) => rows[j]!), special.pad);
-    const out = await engine.run(program, { feeds: { ...feedsFor(program, model), idx: ids, mask }, fetch: ['score'] });
+    const batch = chunk.map((j) => rows[j]!);
+    const { ids, mask } = padRight(batch.map((r) => r.ids), special.pad);
+    const completion: Record<string, HostTensor> = withCompletion ? { completion: completionMask(batch) } : {};
+    const out = await engine.run(program, { feeds: { ...feedsFor(program, model), idx: ids, mask, ...completion }, fetch: ['score'] });
     const s = out.score!.data as Float32Array;
     chunk.forEach((j, k) => (scores[j] = s[k]!));
     options.onProgress?.({ done: Math.min(i + batchSize, order.length), total: order.length });
@@ -144,8 +143,8 @@ export async function trainRewardModel(
     if (!text) throw new Error(`reward model: pair names candidate '${id}', which has no text`);
     return text;
   };
-  const tokens = new Map<string, number[]>();
-  const tokensOf = (id: string): number[] => {
+  const tokens = new Map<string, RewardRow>();
+  const tokensOf = (id: string): RewardRow => {
     let t = tokens.get(id);
     if (!t) {
       t = rewardTokens(tokenizer, special, textOf(id), maxLength);
@@ -228,13 +227,16 @@ export async function trainRewardModel(
     config,
     (step) => {
       const batch = order.batch(step, Math.min(config.batchPairs, train.length)).map((i) => train[i]!);
-      const chosen = padRight(batch.map((p) => tokensOf(p.chosen)), special.pad);
-      const rejected = padRight(batch.map((p) => tokensOf(p.rejected)), special.pad);
+      const chosenRows = batch.map((p) => tokensOf(p.chosen));
+      const rejectedRows = batch.map((p) => tokensOf(p.rejected));
+      const chosen = padRight(chosenRows.map((r) => r.ids), special.pad);
+      const rejected = padRight(rejectedRows.map((r) => r.ids), special.pad);
       return {
         chosen: chosen.ids,
         chosenMask: chosen.mask,
         rejected: rejected.ids,
         rejectedMask: rejected.mask,
+        ...(cfg.rewardLogProbWeight > 0 ? { chosenCompletion: completionMask(chosenRows), rejectedCompletion: completionMask(rejectedRows) } : {}),
         weight: f32(batch.map((p) => p.weight), [batch.length]),
         margin: f32(batch.map(() => config.margin), [batch.length]),
       };

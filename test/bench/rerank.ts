@@ -14,6 +14,7 @@
 import { join } from 'node:path';
 import { iterate } from '../../core/loop/pipeline';
 import { type IterationMetrics, metricsOfScores } from '../../core/loop/iteration-metrics';
+import type { PolicyComparison } from '../../core/loop/policy-eval';
 import { type BaselineName, freeBaselines } from '../../core/loop/metrics/baselines';
 import { loadRunConfig, runConfigSchema, type RunConfig } from '../../core/loop/run-config';
 import { baselineEvidence } from '../../core/loop/stages/evaluate';
@@ -46,7 +47,7 @@ export interface RerankBenchOptions {
   log: (line: string) => void;
 }
 
-export const ablationNames = ['as-configured', 'no-hard-negative-weight', 'init-scratch', 'no-logprob-term', 'own-lm-logprob', 'fixed-logprob-weight'] as const;
+export const ablationNames = ['as-configured', 'no-hard-negative-weight', 'init-scratch', 'no-logprob-term', 'own-lm-logprob', 'fixed-logprob-weight', 'no-checkpoint-selection'] as const;
 export type AblationName = (typeof ablationNames)[number];
 
 /** One pick's held-out pass@1 and the share of the random-to-oracle gap it closes. */
@@ -62,6 +63,8 @@ export interface IterationFigures {
   baselines: Record<BaselineName, PickFigure>;
   best_free: { name: string; pass1: number } | null;
   reranker_auc: number | null;
+  /** The generator before and after the iteration's policy optimisation (held-out pass@1 of a random sample), when it ran. */
+  policy: { algorithm: string; before: number; after: number } | null;
 }
 
 export interface AblationFigures {
@@ -84,7 +87,14 @@ export interface SeedFigures {
 export interface RerankBenchResult {
   seeds: SeedFigures[];
   /** The issue's bar, per seed: reranker >= best free + 0.03; reranker or combined pick > agreement; iteration 1 >= 0. */
-  checks: Array<{ seed: number; beats_free_by_003: boolean; beats_agreement: 'reranker' | 'combined' | false; iteration1_not_below_0: boolean }>;
+  checks: Array<{
+    seed: number;
+    beats_free_by_003: boolean;
+    beats_agreement: 'reranker' | 'combined' | false;
+    iteration1_not_below_0: boolean;
+    /** Issue 12's bar read from the same run: the last policy's held-out pass@1 above the SFT generator's (null: no policy optimisation ran). */
+    policy_above_sft: boolean | null;
+  }>;
   seconds: number;
 }
 
@@ -95,7 +105,7 @@ const gap = (pass1: number | null, m: IterationMetrics): number | null => {
   return (pass1 - random) / (oracle - random);
 };
 
-function figures(index: number, m: IterationMetrics): IterationFigures {
+function figures(index: number, m: IterationMetrics & { policy?: PolicyComparison }): IterationFigures {
   const baselines = Object.fromEntries(
     Object.entries(m.baselines).map(([name, pass1]) => [name, { pass1, gap_closed: gap(pass1, m) }]),
   ) as Record<BaselineName, PickFigure>;
@@ -111,6 +121,7 @@ function figures(index: number, m: IterationMetrics): IterationFigures {
     baselines,
     best_free: best,
     reranker_auc: m.reranker_auc,
+    policy: m.policy ? { algorithm: m.policy.algorithm, before: m.policy.before.randomPass1, after: m.policy.after.randomPass1 } : null,
   };
 }
 
@@ -129,6 +140,8 @@ function ablated(config: RunConfig, name: AblationName): RunConfig {
       return { ...config, reranker: { ...config.reranker, rewardLogProbSource: 'own' } };
     case 'fixed-logprob-weight':
       return { ...config, reward: { ...config.reward, fitLogProbScale: false } };
+    case 'no-checkpoint-selection':
+      return { ...config, reward: { ...config.reward, validationShare: 0 } };
   }
 }
 
@@ -220,11 +233,13 @@ export async function benchRerank(options: RerankBenchOptions): Promise<RerankBe
     const rr = last.reranker.pass1 ?? 0;
     const agreement = last.baselines.agreement.pass1 ?? 0;
     const combined = last.baselines.agreement_rerank.pass1 ?? 0;
+    const lastPolicy = [...s.iterations].reverse().find((i) => i.policy)?.policy ?? null;
     return {
       seed: s.seed,
       beats_free_by_003: last.best_free !== null && rr >= last.best_free.pass1 + 0.03 - 1e-12,
       beats_agreement: rr > agreement ? ('reranker' as const) : combined > agreement && combined > rr ? ('combined' as const) : (false as const),
       iteration1_not_below_0: rr >= (first.reranker.pass1 ?? 0) - 1e-12,
+      policy_above_sft: first.policy && lastPolicy ? lastPolicy.after > first.policy.before : null,
     };
   });
   return { seeds, checks, seconds: (performance.now() - started) / 1000 };
@@ -251,6 +266,10 @@ export function rerankTable(result: RerankBenchResult): string {
     ] as const) {
       row(label, (i) => i.baselines[name]);
     }
+    if (s.iterations.some((i) => i.policy)) {
+      const p = (i: IterationFigures): string => (i.policy ? `${f(i.policy.before)} -> ${f(i.policy.after)} (${i.policy.algorithm})` : '-');
+      lines.push(`| generator pass@1 before -> after policy optimisation | ${s.iterations.map(p).join(' | ')} |`);
+    }
     const names = Object.keys(s.ablations) as AblationName[];
     if (names.length) {
       lines.push('', `| ablation (last iteration) | reranker pass@1 (gap closed) | combined pick pass@1 |`, '|---|---|---|');
@@ -262,7 +281,7 @@ export function rerankTable(result: RerankBenchResult): string {
     lines.push('');
   }
   for (const c of result.checks) {
-    lines.push(`seed ${c.seed}: reranker >= best free + 0.03: ${c.beats_free_by_003}; beats agreement: ${c.beats_agreement}; iteration 1 >= iteration 0: ${c.iteration1_not_below_0}`);
+    lines.push(`seed ${c.seed}: reranker >= best free + 0.03: ${c.beats_free_by_003}; beats agreement: ${c.beats_agreement}; iteration 1 >= iteration 0: ${c.iteration1_not_below_0}; last policy above SFT: ${c.policy_above_sft ?? '-'}`);
   }
   return lines.join('\n');
 }

@@ -31,14 +31,18 @@ test('the exported reranker runs in a bare onnxruntime session and scores as the
   const ours = await scoreCandidates(engine, model, tokenizer, items);
 
   // No code of ours from here: tokens by hand (bos + prompt + completion + eos), right padding, int64 inputs.
-  const rows = items.map((it) => [special.bos, ...tokenizer.encode(it.prompt), ...tokenizer.encode(it.completion), special.eos]);
+  // token_type_ids: 1 on the completion and eos, what the log-prob term averages.
+  const prompts = items.map((it) => [special.bos, ...tokenizer.encode(it.prompt)]);
+  const rows = items.map((it, i) => [...prompts[i]!, ...tokenizer.encode(it.completion), special.eos]);
   const T = Math.max(...rows.map((r) => r.length));
   const ids = new BigInt64Array(rows.length * T).fill(BigInt(special.pad));
   const mask = new BigInt64Array(rows.length * T);
-  rows.forEach((r, b) => r.forEach((tok, t) => ((ids[b * T + t] = BigInt(tok)), (mask[b * T + t] = 1n))));
+  const types = new BigInt64Array(rows.length * T);
+  rows.forEach((r, b) => r.forEach((tok, t) => ((ids[b * T + t] = BigInt(tok)), (mask[b * T + t] = 1n), (types[b * T + t] = t >= prompts[b]!.length ? 1n : 0n))));
   const session = await ort.InferenceSession.create(file);
-  expect([...session.inputNames].sort()).toEqual(['attention_mask', 'input_ids']);
-  const out = await session.run({ input_ids: new ort.Tensor('int64', ids, [rows.length, T]), attention_mask: new ort.Tensor('int64', mask, [rows.length, T]) });
+  expect([...session.inputNames].sort()).toEqual(['attention_mask', 'input_ids', 'token_type_ids']);
+  const dims = [rows.length, T];
+  const out = await session.run({ input_ids: new ort.Tensor('int64', ids, dims), attention_mask: new ort.Tensor('int64', mask, dims), token_type_ids: new ort.Tensor('int64', types, dims) });
   const theirs = Array.from(out.score!.data as Float32Array);
   expect(theirs).toHaveLength(3);
   for (let i = 0; i < 3; i++) expect(Math.abs(theirs[i]! - ours[i]!)).toBeLessThan(1e-5);
@@ -56,7 +60,7 @@ test('the official ONNX checker (Debian python3-onnx) accepts the exported reran
   const out = execFileSync('/usr/bin/python3', ['-c', 'import sys, onnx; m = onnx.load(sys.argv[1]); onnx.checker.check_model(m, full_check=True); print("ok", sorted(i.name for i in m.graph.input))', file], {
     encoding: 'utf8',
   });
-  expect(out.trim()).toBe("ok ['attention_mask', 'input_ids']");
+  expect(out.trim()).toBe("ok ['attention_mask', 'input_ids', 'token_type_ids']");
 });
 
 test('a file that is not an exported reranker is refused in one line naming it', () => {

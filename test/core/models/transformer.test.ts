@@ -133,22 +133,29 @@ test('the PRM head learns per-line labels at line ends; the value head gives one
   expect(v.values!.dims).toEqual([2, T]);
 });
 
-test('with rewardLogProbWeight the score adds the mean next-token log-prob of the real tokens', async () => {
+test("with rewardLogProbWeight the score adds the mean next-token log-prob of the completion's tokens", async () => {
   const cfg = transformerConfig({ ...variants.llama, vocabSize: tokenizer.vocabSize, rewardLogProbWeight: 2 });
   const weights = initialWeights(cfg, ['reward'], 8, 0.05);
   (weights['reward_head.weight']!.data as Float32Array).fill(0);
   (weights['reward_head.bias']!.data as Float32Array).fill(0);
   const model = await uploadModel(engine, cfg, ['reward'], weights);
-  const seq = [special.bos, ...tokenizer.encode('def add(a, b):\n    return a + b\n')];
+  const prompt = [special.bos, ...tokenizer.encode('def add(a, b):\n')];
+  const seq = [...prompt, ...tokenizer.encode('    return a + b\n'), special.eos];
   const T = seq.length + 3; // right padding must not count
   const idx = BigInt64Array.from([...seq, special.pad, special.pad, special.pad], BigInt);
   const mask = Float32Array.from([...seq.map(() => 1), 0, 0, 0]);
+  const completion = Float32Array.from([...seq.map((_, t) => (t >= prompt.length ? 1 : 0)), 0, 0, 0]);
   const program = rewardProgram(model);
-  const out = await engine.run(program, { feeds: { ...feedsFor(program, model), idx: { dtype: 'int64', dims: [1, T], data: idx }, mask: { dtype: 'float32', dims: [1, T], data: mask } }, fetch: ['score'] });
+  const dims = [1, T];
+  const out = await engine.run(program, {
+    feeds: { ...feedsFor(program, model), idx: { dtype: 'int64', dims, data: idx }, mask: { dtype: 'float32', dims, data: mask }, completion: { dtype: 'float32', dims, data: completion } },
+    fetch: ['score'],
+  });
   const full = await engine.run(logitsProgram(model), { feeds: { ...feedsFor(logitsProgram(model), model), idx: { dtype: 'int64', dims: [1, seq.length], data: BigInt64Array.from(seq, BigInt) } }, fetch: ['logits'] });
   const logits = full.logits!.data as Float32Array;
   const V = cfg.vocabSize;
+  // The prompt's tokens (the same for every candidate of a problem) do not count: only the completion's and eos.
   let total = 0;
-  for (let t = 0; t + 1 < seq.length; t++) total += logSoftmaxAt(logits.subarray(t * V, (t + 1) * V), seq[t + 1]!);
-  expect((out.score!.data as Float32Array)[0]!).toBeCloseTo((2 * total) / (seq.length - 1), 4);
+  for (let t = prompt.length - 1; t + 1 < seq.length; t++) total += logSoftmaxAt(logits.subarray(t * V, (t + 1) * V), seq[t + 1]!);
+  expect((out.score!.data as Float32Array)[0]!).toBeCloseTo((2 * total) / (seq.length - prompt.length), 4);
 });

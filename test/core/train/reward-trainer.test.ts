@@ -102,7 +102,7 @@ test('a reranker carrying a frozen generator keeps its log-prob term exactly whi
   const logProb = new Map(train.map((c, i) => [c.id, reference[i]!]));
   const expected = fitLogProbScale(pairs.map((p) => ({ diff: logProb.get(p.chosen)! - logProb.get(p.rejected)!, weight: p.weight })), { start: 1 });
   expect(fitted.config.rewardLogProbWeight).toBeCloseTo(expected, 3);
-});
+}, 240_000);
 
 test('the weights kept are those of the step that ordered the set-aside problems best, step 0 included', async () => {
   const ks = [1, 2, 3, 4, 5, 6, 7, 8];
