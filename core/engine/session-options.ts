@@ -1,19 +1,54 @@
 import type * as ort from 'onnxruntime-node';
 import type { ProviderName } from './protocol';
 
+/** Where a session puts its outputs: all in CPU memory, or per output name. */
+export type OutputPlacement = 'cpu' | Readonly<Record<string, 'cpu' | 'gpu-buffer'>>;
+
 /**
- * The session options of every program, per provider. Outputs always come back in CPU memory: onnxruntime-node
- * aborts the whole process (a native SIGABRT, not a JS error) when a device-resident output is read on WebGPU, so
- * no provider ever asks for outputs placed elsewhere. State that should stay on the device stays there inside one
- * run instead (see emit-loop.ts: K optimizer steps as one ONNX Loop).
+ * Only WebGPU was measured keeping outputs on the device (an H200 through Vulkan): an output placed 'gpu-buffer'
+ * and fed back as the next run's input keeps its values. Every other provider keeps today's CPU-only placement.
  */
-export function sessionOptions(provider: ProviderName, intraOpThreads: number): ort.InferenceSession.SessionOptions {
+const keepsOnDevice = (provider: ProviderName): boolean => provider === 'webgpu';
+
+/**
+ * Where a program's outputs go for a run that keeps `kept` in the worker and returns `fetched`. On WebGPU an output
+ * that is kept and never fetched stays in device memory; everything fetched comes back to the CPU, since reading a
+ * 'gpu-buffer' tensor's data aborts onnxruntime-node natively (SIGABRT). Without any output to keep: 'cpu'.
+ */
+export function outputPlacement(
+  provider: ProviderName,
+  outputs: readonly string[],
+  kept: readonly string[],
+  fetched: readonly string[],
+): OutputPlacement {
+  if (!keepsOnDevice(provider)) return 'cpu';
+  const onDevice = new Set(kept.filter((n) => !fetched.includes(n) && outputs.includes(n)));
+  if (onDevice.size === 0) return 'cpu';
+  return Object.fromEntries(outputs.map((n) => [n, onDevice.has(n) ? 'gpu-buffer' : 'cpu']));
+}
+
+/**
+ * A session's options are fixed when it is created, so a program runs in one session per placement: this suffix
+ * tells them apart (empty for the all-CPU placement, so CPU sessions are keyed by the program alone).
+ */
+export function placementKey(placement: OutputPlacement): string {
+  if (placement === 'cpu') return '';
+  const onDevice = Object.keys(placement).filter((n) => placement[n] === 'gpu-buffer').sort();
+  return `|device:${JSON.stringify(onDevice)}`;
+}
+
+/** The session options of every program, per provider, with its output placement (see outputPlacement). */
+export function sessionOptions(
+  provider: ProviderName,
+  intraOpThreads: number,
+  placement: OutputPlacement = 'cpu',
+): ort.InferenceSession.SessionOptions {
   return {
     executionProviders: [provider],
     graphOptimizationLevel: 'all',
     intraOpNumThreads: intraOpThreads,
     interOpNumThreads: 1,
     executionMode: 'sequential',
-    preferredOutputLocation: 'cpu',
+    preferredOutputLocation: placement,
   };
 }

@@ -1,10 +1,12 @@
 /**
  * The worker thread that owns every ONNX Runtime session. run() is synchronous and blocks for as long as the
  * model computes, so it never runs on the main thread; tensors that stay between runs (parameters, optimizer
- * state, KV caches) are kept here as resident tensors and never cross the thread boundary.
+ * state, KV caches) are kept here as resident tensors and never cross the thread boundary. On WebGPU they stay in
+ * device memory (session-options.ts) and are read only through a copy program (read-program.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
+import { readProgram } from './read-program';
 import { sessionOptions } from './session-options';
 import type { Feed, HostTensor, Reply, RequestMessage, WorkerConfig } from './protocol';
 import { errorMessage } from '../error-message';
@@ -12,17 +14,43 @@ import { errorMessage } from '../error-message';
 const config = workerData as WorkerConfig;
 const sessions = new Map<string, ort.InferenceSession>();
 const resident = new Map<string, ort.Tensor>();
-
-const baseOptions = sessionOptions(config.provider, config.intraOpThreads);
+/** The copy programs' sessions, by program key; created on first read, all outputs in CPU memory. */
+const readers = new Map<string, ort.InferenceSession>();
 
 function toOrt(t: HostTensor): ort.Tensor {
   return new ort.Tensor(t.dtype, t.data, t.dims);
 }
 
-/** Every output is placed in CPU memory (session-options.ts); reading one from a device would abort natively. */
+/** Only for tensors in CPU memory: getData() or .data on a device tensor aborts natively instead of throwing. */
 function toHost(t: ort.Tensor): HostTensor {
   if (t.location !== 'cpu') throw new Error(`an output came back in ${t.location} memory; the engine reads CPU tensors only`);
   return { dtype: t.type as HostTensor['dtype'], dims: [...t.dims], data: t.data as HostTensor['data'] };
+}
+
+/** A resident tensor's values: directly when it is in CPU memory, else copied out by running the read program. */
+async function readResident(t: ort.Tensor): Promise<HostTensor> {
+  if (t.location === 'cpu' && !config.readThroughProgram) return toHost(t);
+  const program = readProgram(t.type as HostTensor['dtype'], t.dims.length);
+  let s = readers.get(program.key);
+  if (!s) {
+    s = await ort.InferenceSession.create(program.bytes, { ...sessionOptions(config.provider, 1), graphOptimizationLevel: program.optimization });
+    readers.set(program.key, s);
+  }
+  const out = await s.run({ x: t }, ['y']);
+  return toHost(out.y!);
+}
+
+/** Frees a resident tensor's device buffer once no resident name refers to it (CPU tensors are left to the GC). */
+function release(t: ort.Tensor | undefined): void {
+  if (!t || t.location !== 'gpu-buffer') return;
+  for (const other of resident.values()) if (other === t) return;
+  t.dispose();
+}
+
+function setResident(name: string, t: ort.Tensor): void {
+  const old = resident.get(name);
+  resident.set(name, t);
+  if (old !== t) release(old);
 }
 
 function feedOf(name: string, f: Feed): ort.Tensor {
@@ -52,7 +80,7 @@ async function handle(msg: RequestMessage): Promise<Reply> {
   switch (msg.kind) {
     case 'load': {
       if (!sessions.has(msg.key)) {
-        const options = { ...baseOptions, graphOptimizationLevel: msg.optimization };
+        const options = { ...sessionOptions(config.provider, config.intraOpThreads, msg.placement), graphOptimizationLevel: msg.optimization };
         sessions.set(msg.key, await ort.InferenceSession.create(msg.bytes, options));
       }
       return { id: msg.id, ok: true };
@@ -62,19 +90,25 @@ async function handle(msg: RequestMessage): Promise<Reply> {
       sessions.delete(msg.key);
       return { id: msg.id, ok: true };
     case 'put':
-      for (const [name, t] of Object.entries(msg.tensors)) resident.set(name, toOrt(t));
+      for (const [name, t] of Object.entries(msg.tensors)) setResident(name, toOrt(t));
       return { id: msg.id, ok: true };
     case 'get': {
       const tensors: Record<string, HostTensor> = {};
       for (const name of msg.names) {
         const t = resident.get(name);
         if (!t) throw new Error(`no resident tensor '${name}' in the engine worker`);
-        tensors[name] = toHost(t);
+        tensors[name] = await readResident(t);
       }
       return { id: msg.id, ok: true, tensors };
     }
+    case 'locations':
+      return { id: msg.id, ok: true, locations: Object.fromEntries(msg.names.map((n) => [n, resident.get(n)?.location ?? 'absent'])) };
     case 'drop':
-      for (const name of msg.names) resident.delete(name);
+      for (const name of msg.names) {
+        const t = resident.get(name);
+        resident.delete(name);
+        release(t);
+      }
       return { id: msg.id, ok: true };
     case 'run': {
       const s = session(msg.key);
@@ -82,7 +116,7 @@ async function handle(msg: RequestMessage): Promise<Reply> {
       for (const [name, f] of Object.entries(msg.feeds)) feeds[name] = feedOf(name, f);
       const wanted = [...new Set([...Object.keys(msg.keep), ...msg.fetch])];
       const result = await runOnce(s, feeds, wanted);
-      for (const [out, name] of Object.entries(msg.keep)) resident.set(name, result[out]!);
+      for (const [out, name] of Object.entries(msg.keep)) setResident(name, result[out]!);
       const tensors: Record<string, HostTensor> = {};
       for (const name of msg.fetch) tensors[name] = toHost(result[name]!);
       return { id: msg.id, ok: true, tensors };
