@@ -16,10 +16,10 @@ export interface EngineOptions {
    */
   verified?: boolean;
   /**
-   * Read resident tensors through the copy program even where they are in CPU memory, as those kept on a GPU
-   * always are (read-program.ts); for tests that prove the copy on the CPU. Default false.
+   * Put and read resident tensors through the copy program even in CPU memory, as those on a GPU always go
+   * (copy-program.ts); for tests that prove the copy on the CPU. Default false.
    */
-  readThroughProgram?: boolean;
+  copyThroughProgram?: boolean;
 }
 
 export interface RunRequest {
@@ -96,7 +96,7 @@ export class Engine {
       if (!check.ok) throw new Error(`execution provider '${provider}' failed its check (it needs ${providerNeeds(provider)}): ${check.detail}`);
     }
     const worker = new Worker(await engineWorkerUrl(), {
-      workerData: { provider, intraOpThreads: options.intraOpThreads ?? 2, readThroughProgram: options.readThroughProgram ?? false },
+      workerData: { provider, intraOpThreads: options.intraOpThreads ?? 2, copyThroughProgram: options.copyThroughProgram ?? false },
     });
     return new Engine(worker, provider);
   }

@@ -20,10 +20,10 @@ export interface WorkerConfig {
   provider: ProviderName;
   intraOpThreads: number;
   /**
-   * Read every resident tensor through a copy program whose output is in CPU memory, as tensors on the device are
-   * always read; off, CPU tensors are read directly. On for tests that prove the copy gives the same bytes.
+   * Move every tensor put or read through the copy program, as tensors on the device always move; off, CPU
+   * tensors are put and read directly. On for tests that prove the copy keeps every byte.
    */
-  readThroughProgram: boolean;
+  copyThroughProgram: boolean;
 }
 
 export type Request =

@@ -28,6 +28,15 @@ export function outputPlacement(
 }
 
 /**
+ * Where a tensor put into the engine from the host lives: on WebGPU a non-empty float32 tensor (weights, moments)
+ * is copied to the device once, so runs that read it (every decoding step reads every weight) don't upload it each
+ * time; int64 and bool tensors (token ids, masks) and other providers stay in CPU memory.
+ */
+export function putLocation(provider: ProviderName, dtype: string, size: number): 'cpu' | 'gpu-buffer' {
+  return keepsOnDevice(provider) && dtype === 'float32' && size > 0 ? 'gpu-buffer' : 'cpu';
+}
+
+/**
  * A session's options are fixed when it is created, so a program runs in one session per placement: this suffix
  * tells them apart (empty for the all-CPU placement, so CPU sessions are keyed by the program alone).
  */

@@ -2,20 +2,20 @@
  * The worker thread that owns every ONNX Runtime session. run() is synchronous and blocks for as long as the
  * model computes, so it never runs on the main thread; tensors that stay between runs (parameters, optimizer
  * state, KV caches) are kept here as resident tensors and never cross the thread boundary. On WebGPU they stay in
- * device memory (session-options.ts) and are read only through a copy program (read-program.ts).
+ * device memory (session-options.ts) and move between memories only through a copy program (copy-program.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
-import { readProgram } from './read-program';
-import { sessionOptions } from './session-options';
+import { copyProgram } from './copy-program';
+import { type OutputPlacement, placementKey, putLocation, sessionOptions } from './session-options';
 import type { Feed, HostTensor, Reply, RequestMessage, WorkerConfig } from './protocol';
 import { errorMessage } from '../error-message';
 
 const config = workerData as WorkerConfig;
 const sessions = new Map<string, ort.InferenceSession>();
 const resident = new Map<string, ort.Tensor>();
-/** The copy programs' sessions, by program key; created on first read, all outputs in CPU memory. */
-const readers = new Map<string, ort.InferenceSession>();
+/** The copy program's sessions, by program and placement; created on first use. */
+const copiers = new Map<string, ort.InferenceSession>();
 
 function toOrt(t: HostTensor): ort.Tensor {
   return new ort.Tensor(t.dtype, t.data, t.dims);
@@ -27,17 +27,31 @@ function toHost(t: ort.Tensor): HostTensor {
   return { dtype: t.type as HostTensor['dtype'], dims: [...t.dims], data: t.data as HostTensor['data'] };
 }
 
-/** A resident tensor's values: directly when it is in CPU memory, else copied out by running the read program. */
-async function readResident(t: ort.Tensor): Promise<HostTensor> {
-  if (t.location === 'cpu' && !config.readThroughProgram) return toHost(t);
-  const program = readProgram(t.type as HostTensor['dtype'], t.dims.length);
-  let s = readers.get(program.key);
+/** The tensor's values copied by running the copy program, the copy placed in CPU memory or on the device. */
+async function copy(t: ort.Tensor, to: 'cpu' | 'gpu-buffer'): Promise<ort.Tensor> {
+  const program = copyProgram(t.type as HostTensor['dtype'], t.dims.length);
+  const placement: OutputPlacement = to === 'cpu' ? 'cpu' : { y: to };
+  const key = program.key + placementKey(placement);
+  let s = copiers.get(key);
   if (!s) {
-    s = await ort.InferenceSession.create(program.bytes, { ...sessionOptions(config.provider, 1), graphOptimizationLevel: program.optimization });
-    readers.set(program.key, s);
+    const options = { ...sessionOptions(config.provider, 1, placement), graphOptimizationLevel: program.optimization };
+    s = await ort.InferenceSession.create(program.bytes, options);
+    copiers.set(key, s);
   }
-  const out = await s.run({ x: t }, ['y']);
-  return toHost(out.y!);
+  return (await s.run({ x: t }, ['y'])).y!;
+}
+
+/** A resident tensor's values: directly when it is in CPU memory, else copied out by the copy program. */
+async function readResident(t: ort.Tensor): Promise<HostTensor> {
+  if (t.location === 'cpu' && !config.copyThroughProgram) return toHost(t);
+  return toHost(await copy(t, 'cpu'));
+}
+
+/** A tensor put from the host, moved to where it stays (session-options.ts putLocation). */
+async function putResident(h: HostTensor): Promise<ort.Tensor> {
+  const to = putLocation(config.provider, h.dtype, h.data.length);
+  if (to === 'cpu' && !config.copyThroughProgram) return toOrt(h);
+  return copy(toOrt(h), to);
 }
 
 /** Frees a resident tensor's device buffer once no resident name refers to it (CPU tensors are left to the GC). */
@@ -90,7 +104,7 @@ async function handle(msg: RequestMessage): Promise<Reply> {
       sessions.delete(msg.key);
       return { id: msg.id, ok: true };
     case 'put':
-      for (const [name, t] of Object.entries(msg.tensors)) setResident(name, toOrt(t));
+      for (const [name, t] of Object.entries(msg.tensors)) setResident(name, await putResident(t));
       return { id: msg.id, ok: true };
     case 'get': {
       const tensors: Record<string, HostTensor> = {};

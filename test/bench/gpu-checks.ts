@@ -210,7 +210,9 @@ const modelChecks: Record<string, (provider: ProviderName) => Promise<CheckResul
         keep: { 'present.0.k': 'probe/k', 'present.0.v': 'probe/v' },
         fetch: ['logits'],
       });
-      const where = (await engine.locations(['probe/k']))['probe/k']!;
+      const weight = Object.values(model.feeds).flatMap((f) => ('resident' in f ? [f.resident] : []))[0]!;
+      const places = await engine.locations(['probe/k', weight]);
+      const where = `${places['probe/k']} memory, weights put in ${places[weight]}`;
       const cacheRead = await engine.get(['probe/k']);
       await engine.drop(['probe/k', 'probe/v']);
       const tokens: number[][] = [];
@@ -231,10 +233,10 @@ const modelChecks: Record<string, (provider: ProviderName) => Promise<CheckResul
     let w = worst(a.cacheRead, b.cacheRead);
     a.logits.forEach((l, i) => (w = Math.max(w, worst({ l: { dtype: 'float32', dims: [l.length], data: l } }, { l: { dtype: 'float32', dims: [l.length], data: b.logits[i]! } }))));
     const same = JSON.stringify(a.tokens) === JSON.stringify(b.tokens);
-    const kept = provider === 'webgpu' ? a.where === 'gpu-buffer' : a.where === 'cpu';
+    const kept = a.where === (provider === 'webgpu' ? 'gpu-buffer memory, weights put in gpu-buffer' : 'cpu memory, weights put in cpu');
     return {
       ok: kept && same && w < 1e-3,
-      detail: `batch ${prompts.length}, ${a.tokens.length} steps, cache kept in ${a.where} memory; greedy tokens ${same ? 'equal' : 'differ from'} the cpu's; logits and cache read back worst relative difference ${w.toExponential(2)}`,
+      detail: `batch ${prompts.length}, ${a.tokens.length} steps, cache kept in ${a.where}; greedy tokens ${same ? 'equal' : 'differ from'} the cpu's; logits and cache read back worst relative difference ${w.toExponential(2)}`,
     };
   },
 };

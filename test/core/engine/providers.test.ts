@@ -5,7 +5,7 @@ import { add, input } from '../../../core/engine/ops';
 import type { ProviderName } from '../../../core/engine/protocol';
 import { verifyProvider } from '../../../core/engine/provider-check';
 import { checkProvider, listExecutionProviders } from '../../../core/engine/providers';
-import { outputPlacement, placementKey, sessionOptions } from '../../../core/engine/session-options';
+import { outputPlacement, placementKey, putLocation, sessionOptions } from '../../../core/engine/session-options';
 
 const providers: ProviderName[] = ['cpu', 'cuda', 'webgpu', 'dml', 'coreml'];
 
@@ -37,6 +37,13 @@ test('only webgpu keeps outputs on the device: those kept and never fetched, eve
   expect(placementKey('cpu')).toBe('');
   expect(placementKey(placement)).toBe('|device:["new.m.w","new.p.w"]');
   expect(placementKey(outputPlacement('webgpu', outputs, ['new.m.w', 'new.p.w'], []))).toBe(placementKey(placement));
+});
+
+test('tensors put from the host go to the device on webgpu only, and only non-empty float32 ones', () => {
+  for (const p of providers) expect(putLocation(p, 'float32', 12)).toBe(p === 'webgpu' ? 'gpu-buffer' : 'cpu');
+  expect(putLocation('webgpu', 'int64', 12)).toBe('cpu');
+  expect(putLocation('webgpu', 'bool', 12)).toBe('cpu');
+  expect(putLocation('webgpu', 'float32', 0)).toBe('cpu');
 });
 
 test('cpu is the default and runs', async () => {

@@ -7,14 +7,14 @@ import { Trainer } from '../../../core/engine/trainer';
 import { lmLoss, lmLossInputs, transformerConfig, transformerParams } from '../../../core/models/transformer';
 import { useEngine } from '../../support/engine-fixture';
 
-// The copy program is how tensors kept on a GPU are read (their direct read aborts natively); on the CPU it is
-// selectable, so these tests prove it gives the bytes a direct read gives.
+// The copy program is how tensors move to and from a GPU (a direct read of a device tensor aborts natively); on
+// the CPU it is selectable, so these tests prove it keeps the bytes a direct put and read keep.
 const direct = useEngine();
-const copied = useEngine({ readThroughProgram: true });
+const copied = useEngine({ copyThroughProgram: true });
 
 const bytes = (t: HostTensor): number[] => [...new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength)];
 
-test('resident tensors of every dtype and rank read through the copy program give the bytes of a direct read', async () => {
+test('resident tensors of every dtype and rank put and read through the copy program keep the bytes of a direct read', async () => {
   const rng = new Rng(4);
   const x = input('x', ['B', 3]);
   const program = emitProgram({
@@ -31,9 +31,12 @@ test('resident tensors of every dtype and rank read through the copy program giv
     empty: { dtype: 'float64' as const, dims: [2, 0, 3], data: new Float64Array(0) },
   };
   const keep = { y: 'r/y', tokens: 'r/ids', pos: 'r/pos', s: 'r/s', z: 'r/z' };
-  const names = Object.values(keep);
-  await direct.run(program, { feeds, keep });
-  await copied.run(program, { feeds, keep });
+  const put = { 'r/put': feeds.x, 'r/putIds': feeds.ids, 'r/putScalar': feeds.scalar };
+  const names = [...Object.values(keep), ...Object.keys(put)];
+  for (const engine of [direct, copied]) {
+    await engine.run(program, { feeds, keep });
+    await engine.put(put);
+  }
   const [a, b] = [await direct.get(names), await copied.get(names)];
   for (const n of names) {
     expect(b[n]!.dtype).toBe(a[n]!.dtype);
