@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Program } from './emit';
-import type { Feed, HostTensor, ProviderName, Reply, Request } from './protocol';
+import type { Feed, HostTensor, ProviderName, Reply, Request, WorkerConfig } from './protocol';
 import { verifyProviderOnce } from './provider-check';
 import { checkProvider, providerNeeds } from './providers';
 import { outputPlacement, placementKey } from './session-options';
@@ -20,6 +20,12 @@ export interface EngineOptions {
    * (copy-program.ts); for tests that prove the copy on the CPU. Default false.
    */
   copyThroughProgram?: boolean;
+  /**
+   * Keep parameters, optimizer state, KV caches and put weights in device memory between runs where the provider
+   * can (WebGPU). Default true; false places every output in CPU memory, to measure what residency buys or to get
+   * round a device where it fails.
+   */
+  keepOnDevice?: boolean;
 }
 
 export interface RunRequest {
@@ -73,6 +79,7 @@ export class Engine {
   private constructor(
     private readonly worker: Worker,
     readonly provider: ProviderName,
+    private readonly keepOnDevice: boolean,
   ) {
     worker.on('message', (reply: Reply) => {
       const p = this.pending.get(reply.id);
@@ -96,9 +103,14 @@ export class Engine {
       if (!check.ok) throw new Error(`execution provider '${provider}' failed its check (it needs ${providerNeeds(provider)}): ${check.detail}`);
     }
     const worker = new Worker(await engineWorkerUrl(), {
-      workerData: { provider, intraOpThreads: options.intraOpThreads ?? 2, copyThroughProgram: options.copyThroughProgram ?? false },
+      workerData: {
+        provider,
+        intraOpThreads: options.intraOpThreads ?? 2,
+        copyThroughProgram: options.copyThroughProgram ?? false,
+        keepOnDevice: options.keepOnDevice ?? true,
+      } satisfies WorkerConfig,
     });
-    return new Engine(worker, provider);
+    return new Engine(worker, provider, options.keepOnDevice ?? true);
   }
 
   private async call(req: Request): Promise<Reply & { ok: true }> {
@@ -119,7 +131,7 @@ export class Engine {
    */
   load(program: Program, use: Pick<RunRequest, 'keep' | 'fetch'> = {}): Promise<string> {
     const names = program.outputs.map((o) => o.name);
-    const placement = outputPlacement(this.provider, names, Object.keys(use.keep ?? {}), use.fetch ?? []);
+    const placement = outputPlacement(this.provider, names, Object.keys(use.keep ?? {}), use.fetch ?? [], this.keepOnDevice);
     const key = program.key + placementKey(placement);
     let p = this.loaded.get(key);
     if (!p) {

@@ -24,6 +24,8 @@ export interface WorkerConfig {
    * tensors are put and read directly. On for tests that prove the copy keeps every byte.
    */
   copyThroughProgram: boolean;
+  /** Keep tensors in device memory between runs where the provider can (EngineOptions.keepOnDevice). */
+  keepOnDevice: boolean;
 }
 
 export type Request =

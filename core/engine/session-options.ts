@@ -8,23 +8,25 @@ export type OutputPlacement = 'cpu' | Readonly<Record<string, 'cpu' | 'gpu-buffe
  * Only WebGPU was measured keeping outputs on the device (an H200 through Vulkan): an output placed 'gpu-buffer'
  * and fed back as the next run's input keeps its values. Every other provider keeps today's CPU-only placement.
  */
-const keepsOnDevice = (provider: ProviderName): boolean => provider === 'webgpu';
+export const keepsOnDevice = (provider: ProviderName): boolean => provider === 'webgpu';
 
 /**
  * Where a program's outputs go for a run that keeps `kept` in the worker and returns `fetched`. On WebGPU an output
  * that is kept and never fetched stays in device memory; everything fetched comes back to the CPU, since reading a
- * 'gpu-buffer' tensor's data aborts onnxruntime-node natively (SIGABRT). Without any output to keep: 'cpu'.
+ * 'gpu-buffer' tensor's data aborts onnxruntime-node natively (SIGABRT). Without any output to keep, or with
+ * `onDevice` off (the engine's keepOnDevice option): 'cpu'.
  */
 export function outputPlacement(
   provider: ProviderName,
   outputs: readonly string[],
   kept: readonly string[],
   fetched: readonly string[],
+  onDevice = true,
 ): OutputPlacement {
-  if (!keepsOnDevice(provider)) return 'cpu';
-  const onDevice = new Set(kept.filter((n) => !fetched.includes(n) && outputs.includes(n)));
-  if (onDevice.size === 0) return 'cpu';
-  return Object.fromEntries(outputs.map((n) => [n, onDevice.has(n) ? 'gpu-buffer' : 'cpu']));
+  if (!onDevice || !keepsOnDevice(provider)) return 'cpu';
+  const resident = new Set(kept.filter((n) => !fetched.includes(n) && outputs.includes(n)));
+  if (resident.size === 0) return 'cpu';
+  return Object.fromEntries(outputs.map((n) => [n, resident.has(n) ? 'gpu-buffer' : 'cpu']));
 }
 
 /**
@@ -32,8 +34,8 @@ export function outputPlacement(
  * is copied to the device once, so runs that read it (every decoding step reads every weight) don't upload it each
  * time; int64 and bool tensors (token ids, masks) and other providers stay in CPU memory.
  */
-export function putLocation(provider: ProviderName, dtype: string, size: number): 'cpu' | 'gpu-buffer' {
-  return keepsOnDevice(provider) && dtype === 'float32' && size > 0 ? 'gpu-buffer' : 'cpu';
+export function putLocation(provider: ProviderName, dtype: string, size: number, onDevice = true): 'cpu' | 'gpu-buffer' {
+  return onDevice && keepsOnDevice(provider) && dtype === 'float32' && size > 0 ? 'gpu-buffer' : 'cpu';
 }
 
 /**

@@ -49,7 +49,7 @@ async function readResident(t: ort.Tensor): Promise<HostTensor> {
 
 /** A tensor put from the host, moved to where it stays (session-options.ts putLocation). */
 async function putResident(h: HostTensor): Promise<ort.Tensor> {
-  const to = putLocation(config.provider, h.dtype, h.data.length);
+  const to = putLocation(config.provider, h.dtype, h.data.length, config.keepOnDevice);
   if (to === 'cpu' && !config.copyThroughProgram) return toOrt(h);
   return copy(toOrt(h), to);
 }

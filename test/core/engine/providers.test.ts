@@ -34,6 +34,8 @@ test('only webgpu keeps outputs on the device: those kept and never fetched, eve
   // Nothing kept (or everything kept also fetched): the plain all-CPU session, shared with fetch-only runs.
   expect(outputPlacement('webgpu', outputs, [], ['loss'])).toBe('cpu');
   expect(outputPlacement('webgpu', outputs, ['loss'], ['loss'])).toBe('cpu');
+  // keepOnDevice off: today's CPU placement on webgpu too.
+  expect(outputPlacement('webgpu', outputs, ['new.p.w'], [], false)).toBe('cpu');
   expect(placementKey('cpu')).toBe('');
   expect(placementKey(placement)).toBe('|device:["new.m.w","new.p.w"]');
   expect(placementKey(outputPlacement('webgpu', outputs, ['new.m.w', 'new.p.w'], []))).toBe(placementKey(placement));
@@ -44,6 +46,7 @@ test('tensors put from the host go to the device on webgpu only, and only non-em
   expect(putLocation('webgpu', 'int64', 12)).toBe('cpu');
   expect(putLocation('webgpu', 'bool', 12)).toBe('cpu');
   expect(putLocation('webgpu', 'float32', 0)).toBe('cpu');
+  expect(putLocation('webgpu', 'float32', 12, false)).toBe('cpu');
 });
 
 test('cpu is the default and runs', async () => {
