@@ -22,8 +22,7 @@ export interface EngineOptions {
   copyThroughProgram?: boolean;
   /**
    * Keep parameters, optimizer state, KV caches and put weights in device memory between runs where the provider
-   * can (WebGPU). Default true; false places every output in CPU memory, to measure what residency buys or to get
-   * round a device where it fails.
+   * can (WebGPU). Default true; false places every output in CPU memory as before, to measure what residency buys.
    */
   keepOnDevice?: boolean;
 }
