@@ -6,7 +6,7 @@ export type OutputPlacement = 'cpu' | Readonly<Record<string, 'cpu' | 'gpu-buffe
 
 /**
  * Only WebGPU was measured keeping outputs on the device (an H200 through Vulkan): an output placed 'gpu-buffer'
- * and fed back as the next run's input keeps its values. Every other provider keeps today's CPU-only placement.
+ * and fed back as the next run's input keeps its values. Every other provider places every output in CPU memory.
  */
 export const keepsOnDevice = (provider: ProviderName): boolean => provider === 'webgpu';
 
