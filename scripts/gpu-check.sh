@@ -8,8 +8,10 @@
 #                                        check on webgpu (each in its own process: a native abort fails one line),
 #                                        then `bench engine --provider webgpu` at the small and medium sizes
 #
-# One line per result: `PASS|FAIL <check>: <detail>`, then `BENCH <size> <json>`. Environment: PROVIDER (webgpu),
-# SIZES ("small medium"), ROUNDS (5), CHECK_TIMEOUT (seconds per check, 300), SKIP_VULKAN (1: leave / alone).
+# One line per result: `PASS|FAIL <check>: <detail>`, then `BENCH <size> <placement> <json>`. Environment: PROVIDER
+# (webgpu), SIZES ("small medium"), PLACEMENTS ("device": state kept on the GPU between runs; "device cpu" also
+# benches it placed in CPU memory, as before), ROUNDS (5), CHECK_TIMEOUT (seconds per check, 300), SKIP_VULKAN
+# (1: leave / alone).
 set -uo pipefail
 cmd=${1:-}
 dir=${2:-.gpu-check}
@@ -56,8 +58,11 @@ run() {
     else echo "FAIL $name: the check process ended with status $status: $(grep -v '^\s*$' "$work/stderr" | grep -v '^-----' | head -2 | tr '\n' ' ')"; fi
   done
   for size in ${SIZES:-small medium}; do
-    out=$("$node" "$main" bench "$provider" "$size" "${ROUNDS:-5}" 2>"$work/stderr")
-    if [ -n "$out" ]; then echo "BENCH $size $out"; else echo "FAIL bench $size: $(tail -2 "$work/stderr" | tr '\n' ' ')"; fi
+    for placement in ${PLACEMENTS:-device}; do
+      out=$("$node" "$main" bench "$provider" "$size" "${ROUNDS:-5}" "$placement" 2>"$work/stderr")
+      if [ -n "$out" ]; then echo "BENCH $size $placement $out"
+      else echo "FAIL bench $size $placement: $(tail -2 "$work/stderr" | tr '\n' ' ')"; fi
+    done
   done
   rm -rf "$work"
 }
@@ -65,5 +70,5 @@ run() {
 case "$cmd" in
   prepare) prepare ;;
   run) run ;;
-  *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

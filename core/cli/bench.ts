@@ -25,11 +25,12 @@ export function registerBench(program: Command): Command {
     .option('--size <size>', 'small (V512 d256 L4, B8 T128) or medium (V8192 d768 L12, B16 T512)', 'small')
     .option('--threads <n>', 'onnxruntime intra-op threads', (v) => Number.parseInt(v, 10), 2)
     .option('--k <n>', 'optimizer steps per run for the K-step figure', (v) => Number.parseInt(v, 10), 4)
-    .action(async (opts: { json?: boolean; rounds: number; provider: string; size: string; threads: number; k: number }) => {
+    .option('--no-keep-on-device', 'place every output in CPU memory on a GPU too (to measure what keeping state on the device buys)')
+    .action(async (opts: { json?: boolean; rounds: number; provider: string; size: string; threads: number; k: number; keepOnDevice: boolean }) => {
       const log = (line: string): void => void process.stderr.write(`${line}\n`);
       if (!(opts.size in benchSizes)) throw new Error(`bench engine --size: '${opts.size}' is not small or medium`);
       const provider = engineWith({ provider: 'cpu', threads: opts.threads }, opts.provider).provider;
-      const result = await benchEngine({ rounds: opts.rounds, log, provider, size: opts.size as BenchSize, threads: opts.threads, k: opts.k });
+      const result = await benchEngine({ rounds: opts.rounds, log, provider, size: opts.size as BenchSize, threads: opts.threads, k: opts.k, keepOnDevice: opts.keepOnDevice });
       if (result.torch_missing_reason) log(`PyTorch figures are null: ${result.torch_missing_reason}`);
       if (opts.json) console.log(JSON.stringify(result, null, 2));
       else for (const [k, v] of Object.entries(result)) if (typeof v !== 'object' || v === null) console.log(`${k}: ${v}`);

@@ -1,8 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import type { Program } from './emit';
-import type { Feed, HostTensor, ProviderName, Reply, Request } from './protocol';
+import type { Feed, HostTensor, ProviderName, Reply, Request, WorkerConfig } from './protocol';
 import { verifyProviderOnce } from './provider-check';
 import { checkProvider, providerNeeds } from './providers';
+import { outputPlacement, placementKey } from './session-options';
 import { engineWorkerUrl } from './worker-url';
 
 export interface EngineOptions {
@@ -14,6 +15,16 @@ export interface EngineOptions {
    * process first (once per process), so a provider that aborts natively fails here instead of killing the app.
    */
   verified?: boolean;
+  /**
+   * Put and read resident tensors through the copy program even in CPU memory, as those on a GPU always go
+   * (copy-program.ts); for tests that prove the copy on the CPU. Default false.
+   */
+  copyThroughProgram?: boolean;
+  /**
+   * Keep parameters, optimizer state, KV caches and put weights in device memory between runs where the provider
+   * can (WebGPU). Default true; false places every output in CPU memory as before, to measure what residency buys.
+   */
+  keepOnDevice?: boolean;
 }
 
 export interface RunRequest {
@@ -61,12 +72,13 @@ function checkFeeds(program: Program, feeds: Record<string, Feed>): void {
 export class Engine {
   private nextId = 0;
   private readonly pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
-  private readonly loaded = new Map<string, Promise<void>>();
+  private readonly loaded = new Map<string, Promise<string>>();
   private dead: string | null = null;
 
   private constructor(
     private readonly worker: Worker,
     readonly provider: ProviderName,
+    private readonly keepOnDevice: boolean,
   ) {
     worker.on('message', (reply: Reply) => {
       const p = this.pending.get(reply.id);
@@ -90,9 +102,14 @@ export class Engine {
       if (!check.ok) throw new Error(`execution provider '${provider}' failed its check (it needs ${providerNeeds(provider)}): ${check.detail}`);
     }
     const worker = new Worker(await engineWorkerUrl(), {
-      workerData: { provider, intraOpThreads: options.intraOpThreads ?? 2 },
+      workerData: {
+        provider,
+        intraOpThreads: options.intraOpThreads ?? 2,
+        copyThroughProgram: options.copyThroughProgram ?? false,
+        keepOnDevice: options.keepOnDevice ?? true,
+      } satisfies WorkerConfig,
     });
-    return new Engine(worker, provider);
+    return new Engine(worker, provider, options.keepOnDevice ?? true);
   }
 
   private async call(req: Request): Promise<Reply & { ok: true }> {
@@ -106,14 +123,21 @@ export class Engine {
     return reply;
   }
 
-  /** Creates the program's session unless one with the same signature exists. */
-  load(program: Program): Promise<void> {
-    let p = this.loaded.get(program.key);
+  /**
+   * Creates the program's session unless one with the same signature exists. `use` says which outputs its runs
+   * keep and fetch: on WebGPU, outputs kept and not fetched stay in device memory, and as session options are
+   * fixed at creation, each such placement gets its own session (one per program on every other provider).
+   */
+  load(program: Program, use: Pick<RunRequest, 'keep' | 'fetch'> = {}): Promise<string> {
+    const names = program.outputs.map((o) => o.name);
+    const placement = outputPlacement(this.provider, names, Object.keys(use.keep ?? {}), use.fetch ?? [], this.keepOnDevice);
+    const key = program.key + placementKey(placement);
+    let p = this.loaded.get(key);
     if (!p) {
-      p = this.call({ kind: 'load', key: program.key, bytes: program.bytes, optimization: program.optimization }).then(
-        () => undefined,
+      p = this.call({ kind: 'load', key, bytes: program.bytes, optimization: program.optimization, placement }).then(
+        () => key,
         (err: Error) => {
-          this.loaded.delete(program.key);
+          this.loaded.delete(key);
           throw new Error(
             this.provider === 'cpu'
               ? `onnxruntime rejected the program: ${err.message}`
@@ -121,22 +145,24 @@ export class Engine {
           );
         },
       );
-      this.loaded.set(program.key, p);
+      this.loaded.set(key, p);
     }
     return p;
   }
 
   async run(program: Program, req: RunRequest): Promise<Record<string, HostTensor>> {
-    await this.load(program);
+    const key = await this.load(program, req);
     checkFeeds(program, req.feeds);
-    const reply = await this.call({ kind: 'run', key: program.key, feeds: req.feeds, keep: req.keep ?? {}, fetch: req.fetch ?? [] });
+    const reply = await this.call({ kind: 'run', key, feeds: req.feeds, keep: req.keep ?? {}, fetch: req.fetch ?? [] });
     return reply.tensors ?? {};
   }
 
-  /** Frees the program's session in the worker (it is created again if the program runs later). */
+  /** Frees the program's sessions in the worker (created again if the program runs later). */
   async unload(program: Program): Promise<void> {
-    this.loaded.delete(program.key);
-    await this.call({ kind: 'unload', key: program.key });
+    for (const key of [...this.loaded.keys()].filter((k) => k.startsWith(program.key))) {
+      this.loaded.delete(key);
+      await this.call({ kind: 'unload', key });
+    }
   }
 
   async put(tensors: Record<string, HostTensor>): Promise<void> {
@@ -147,8 +173,14 @@ export class Engine {
     return (await this.call({ kind: 'get', names })).tensors ?? {};
   }
 
+  /** Frees resident tensors (on a GPU, their device buffers). */
   async drop(names: string[]): Promise<void> {
     await this.call({ kind: 'drop', names });
+  }
+
+  /** Where each resident tensor lives ('cpu', 'gpu-buffer', or 'absent'), without reading it. */
+  async locations(names: string[]): Promise<Record<string, string>> {
+    return (await this.call({ kind: 'locations', names })).locations ?? {};
   }
 
   async close(): Promise<void> {

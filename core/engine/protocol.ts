@@ -1,5 +1,6 @@
 /** Messages between the engine (main side) and the worker thread that owns the ONNX Runtime sessions. */
 import type { DType } from './graph';
+import type { OutputPlacement } from './session-options';
 
 export type HostData = Float32Array | Float64Array | BigInt64Array | Uint8Array;
 
@@ -18,14 +19,24 @@ export type ProviderName = 'cpu' | 'cuda' | 'webgpu' | 'dml' | 'coreml';
 export interface WorkerConfig {
   provider: ProviderName;
   intraOpThreads: number;
+  /**
+   * Move every tensor put or read through the copy program, as tensors on the device always move; off, CPU
+   * tensors are put and read directly. On for tests that prove the copy keeps every byte.
+   */
+  copyThroughProgram: boolean;
+  /** Keep tensors in device memory between runs where the provider can (EngineOptions.keepOnDevice). */
+  keepOnDevice: boolean;
 }
 
 export type Request =
-  | { kind: 'load'; key: string; bytes: Uint8Array; optimization: 'basic' | 'all' }
+  /** `key` names the session: the program's key plus its placement's (session-options.ts placementKey). */
+  | { kind: 'load'; key: string; bytes: Uint8Array; optimization: 'basic' | 'all'; placement: OutputPlacement }
   | { kind: 'unload'; key: string }
   | { kind: 'put'; tensors: Record<string, HostTensor> }
   | { kind: 'get'; names: string[] }
   | { kind: 'drop'; names: string[] }
+  /** Where each resident tensor lives ('cpu', 'gpu-buffer'), without reading it. */
+  | { kind: 'locations'; names: string[] }
   | {
       kind: 'run';
       key: string;
@@ -39,5 +50,5 @@ export type Request =
 export type RequestMessage = Request & { id: number };
 
 export type Reply =
-  | { id: number; ok: true; tensors?: Record<string, HostTensor> }
+  | { id: number; ok: true; tensors?: Record<string, HostTensor>; locations?: Record<string, string> }
   | { id: number; ok: false; error: string };

@@ -146,7 +146,7 @@ export class Trainer {
 
     const t = new Trainer(engine, spec, `trainer${trainers++}/`, { fused, grads: gradsProgram, accumulate, apply }, fusedGraph, Object.keys(extra));
     // Sessions for the accumulation programs are created on first use (engine.run loads lazily).
-    await engine.load(fused);
+    await engine.load(fused, { keep: t.stateKeep(), fetch: t.fusedFetch() });
     const initial: Record<string, HostTensor> = {};
     for (const n of trainable) {
       const s = spec.params[n]!;
@@ -186,6 +186,10 @@ export class Trainer {
     return keep;
   }
 
+  private fusedFetch(): string[] {
+    return ['loss', 'gradNorm', ...this.metricNames];
+  }
+
   private scalars(lr: number): Record<string, HostTensor> {
     return {
       lr: { dtype: 'float32', dims: [], data: Float32Array.of(lr) },
@@ -205,7 +209,7 @@ export class Trainer {
       const out = await this.engine.run(this.programs.fused, {
         feeds: { ...micro[0], ...this.frozenFor(this.programs.fused), ...this.stateFeeds(), ...this.scalars(lr) },
         keep: this.stateKeep(),
-        fetch: ['loss', 'gradNorm', ...this.metricNames],
+        fetch: this.fusedFetch(),
       });
       return { loss: out.loss!.data[0] as number, gradNorm: out.gradNorm!.data[0] as number, metrics: this.readMetrics([out]) };
     }

@@ -17,6 +17,7 @@ import { Engine } from '../../core/engine/engine';
 import { input, matmul } from '../../core/engine/ops';
 import type { HostTensor } from '../../core/engine/protocol';
 import { Rng } from '../../core/engine/rng';
+import { keepsOnDevice } from '../../core/engine/session-options';
 import type { ProviderName } from '../../core/engine/protocol';
 import { Trainer } from '../../core/engine/trainer';
 import { modelOfTrainer } from '../../core/models/programs';
@@ -52,6 +53,8 @@ const asTransformer = (g: GPTConfig): TransformerConfig =>
 export interface EngineBench {
   provider: ProviderName;
   size: BenchSize;
+  /** Whether state stayed in device memory between runs (only WebGPU keeps it there; see session-options.ts). */
+  kept_on_device: boolean;
   matmul_gflops: number;
   matmul_4096_gflops: number;
   fma_peak_gflops: number;
@@ -166,6 +169,8 @@ export interface BenchEngineOptions {
   threads?: number;
   /** Steps per Loop run for the K-step figure. */
   k?: number;
+  /** The engine's keepOnDevice (default true): false places every output in CPU memory on a GPU too. */
+  keepOnDevice?: boolean;
 }
 
 export async function benchEngine(options: BenchEngineOptions = {}): Promise<EngineBench> {
@@ -175,7 +180,8 @@ export async function benchEngine(options: BenchEngineOptions = {}): Promise<Eng
   const size = options.size ?? 'small';
   const { gpt: cfg, batch: B, seq: T } = benchSizes[size];
   const [prompt, newTokens, threads, K] = [16, 64, options.threads ?? 2, options.k ?? 4];
-  const engine = await Engine.start({ provider, intraOpThreads: threads });
+  const keepOnDevice = options.keepOnDevice ?? true;
+  const engine = await Engine.start({ provider, intraOpThreads: threads, keepOnDevice });
   // PyTorch is the CPU baseline of the small size; elsewhere its figures are null, saying why.
   const missing = provider !== 'cpu' || size !== 'small' ? `PyTorch runs beside the cpu provider at the small size only` : torchMissingReason();
   const torch = missing ? null : await TorchSide.start(cfg);
@@ -270,6 +276,7 @@ export async function benchEngine(options: BenchEngineOptions = {}): Promise<Eng
     return {
       provider,
       size,
+      kept_on_device: keepOnDevice && keepsOnDevice(provider),
       matmul_gflops: round(matmulGflops),
       matmul_4096_gflops: round(matmul4096Gflops),
       fma_peak_gflops: FMA_PEAK_GFLOPS,

@@ -1,8 +1,9 @@
 /**
  * The engine's checks for a GPU machine, one at a time by name, each comparing the provider with the CPU
  * provider on the same program: a primitive op's forward and gradient, a transformer's prefill logits and
- * training steps, the micro-batch path and the K-step Loop program. scripts/gpu-check.sh runs each in its own
- * process (a native abort then fails one check, not the list) and prints one line per result.
+ * training steps, the micro-batch path, the K-step Loop program, and the resident path (parameters, moments and
+ * the KV cache kept in device memory between runs, read back through the copy program). scripts/gpu-check.sh
+ * runs each in its own process (a native abort then fails one check, not the list) and prints one line per result.
  */
 import { grad } from '../../core/engine/autodiff';
 import { attention, causalMask, crossEntropy, gelu, layerNorm, maskBias, mean, rmsNorm, silu } from '../../core/engine/composites';
@@ -15,6 +16,7 @@ import { verifyProvider } from '../../core/engine/provider-check';
 import { Rng } from '../../core/engine/rng';
 import { Trainer, type TrainSpec } from '../../core/engine/trainer';
 import { prefillProgram, uploadModel, feedsFor } from '../../core/models/programs';
+import { decodeSteps } from '../../core/models/sampling';
 import { lmLoss, lmLossInputs, transformerConfig, transformerParams } from '../../core/models/transformer';
 
 export interface CheckResult {
@@ -168,6 +170,74 @@ const modelChecks: Record<string, (provider: ProviderName) => Promise<CheckResul
     });
     const w = worst(looped, single);
     return { ok: w < 1e-2, detail: `4 steps in one run vs 4 single steps on cpu: params worst relative difference ${w.toExponential(2)}` };
+  },
+  'resident training chain': async (provider) => {
+    const K = 8;
+    const batches = Array.from({ length: K }, (_, i) => lmBatch(new Rng(50 + i), 4, 12));
+    const [a, b] = await both(provider, async (engine) => {
+      const trainer = await Trainer.create(engine, spec());
+      const losses: number[] = [];
+      for (const batch of batches) losses.push((await trainer.trainStep(batch, 1e-2)).loss);
+      const feeds = Object.values(trainer.parameterFeeds());
+      const where = await engine.locations(feeds.flatMap((f) => ('resident' in f ? [f.resident] : [])));
+      const state = await trainer.state();
+      return { losses, tensors: state.tensors, where: [...new Set(Object.values(where))].join('/') };
+    });
+    const w = worst(a.tensors, b.tensors);
+    const lossGap = Math.max(...a.losses.map((l, i) => Math.abs(l - b.losses[i]!) / Math.abs(b.losses[i]!)));
+    const kept = provider === 'webgpu' ? a.where === 'gpu-buffer' : a.where === 'cpu';
+    return {
+      ok: kept && w < 1e-2 && lossGap < 1e-3,
+      detail: `${K} steps, parameters kept in ${a.where} memory; losses vs cpu worst relative difference ${lossGap.toExponential(2)}; params and moments read back ${w.toExponential(2)}`,
+    };
+  },
+  'resident KV-cache decode': async (provider) => {
+    const params = Object.fromEntries(Object.entries(transformerParams(cfg, ['lm'], 5)).map(([k, s]) => [k, { dtype: 'float32' as const, dims: s.shape, data: s.init }]));
+    const prompts = [[1, 2, 3, 4, 5, 6], [7, 8, 9], [10, 11, 12, 13], [14]];
+    const [a, b] = await both(provider, async (engine) => {
+      const model = await uploadModel(engine, cfg, ['lm'], params);
+      // Where the cache lives: one prefill keeping its present.* outputs, as decodeSteps does.
+      const prefill = prefillProgram(model);
+      const T = 4;
+      await engine.run(prefill, {
+        feeds: {
+          ...feedsFor(prefill, model),
+          idx: i64([1, 2, 3, 4], [1, T]),
+          pos: i64([0, 1, 2, 3], [1, T]),
+          key_mask: { dtype: 'float32' as const, dims: [1, T], data: new Float32Array(T).fill(1) },
+          last: i64([T - 1], [1]),
+        },
+        keep: { 'present.0.k': 'probe/k', 'present.0.v': 'probe/v' },
+        fetch: ['logits'],
+      });
+      const weight = Object.values(model.feeds).flatMap((f) => ('resident' in f ? [f.resident] : []))[0]!;
+      const places = await engine.locations(['probe/k', weight]);
+      const where = `${places['probe/k']} memory, weights put in ${places[weight]}`;
+      const cacheRead = await engine.get(['probe/k']);
+      await engine.drop(['probe/k', 'probe/v']);
+      const tokens: number[][] = [];
+      const logits: Float32Array[] = [];
+      await decodeSteps(engine, model, prompts, 0, 12, (l) => {
+        logits.push(l.slice());
+        const V = cfg.vocabSize;
+        const next = prompts.map((_, r) => {
+          let best = 0;
+          for (let v = 1; v < V; v++) if (l[r * V + v]! > l[r * V + best]!) best = v;
+          return best;
+        });
+        tokens.push(next);
+        return next;
+      });
+      return { tokens, logits, where, cacheRead };
+    });
+    let w = worst(a.cacheRead, b.cacheRead);
+    a.logits.forEach((l, i) => (w = Math.max(w, worst({ l: { dtype: 'float32', dims: [l.length], data: l } }, { l: { dtype: 'float32', dims: [l.length], data: b.logits[i]! } }))));
+    const same = JSON.stringify(a.tokens) === JSON.stringify(b.tokens);
+    const kept = a.where === (provider === 'webgpu' ? 'gpu-buffer memory, weights put in gpu-buffer' : 'cpu memory, weights put in cpu');
+    return {
+      ok: kept && same && w < 1e-3,
+      detail: `batch ${prompts.length}, ${a.tokens.length} steps, cache kept in ${a.where}; greedy tokens ${same ? 'equal' : 'differ from'} the cpu's; logits and cache read back worst relative difference ${w.toExponential(2)}`,
+    };
   },
 };
 

@@ -5,11 +5,11 @@ import { add, input } from '../../../core/engine/ops';
 import type { ProviderName } from '../../../core/engine/protocol';
 import { verifyProvider } from '../../../core/engine/provider-check';
 import { checkProvider, listExecutionProviders } from '../../../core/engine/providers';
-import { sessionOptions } from '../../../core/engine/session-options';
+import { outputPlacement, placementKey, putLocation, sessionOptions } from '../../../core/engine/session-options';
 
 const providers: ProviderName[] = ['cpu', 'cuda', 'webgpu', 'dml', 'coreml'];
 
-test('every provider returns outputs in CPU memory, never device buffers (reading those aborts natively)', () => {
+test('every provider returns outputs in CPU memory unless a run keeps them (reading device buffers aborts natively)', () => {
   for (const p of providers) {
     const o = sessionOptions(p, 3);
     expect(o).toEqual({
@@ -21,6 +21,32 @@ test('every provider returns outputs in CPU memory, never device buffers (readin
       preferredOutputLocation: 'cpu',
     });
   }
+});
+
+test('only webgpu keeps outputs on the device: those kept and never fetched, every other output on the cpu', () => {
+  const outputs = ['loss', 'new.p.w', 'new.m.w', 'present.0.k'];
+  for (const p of providers.filter((x) => x !== 'webgpu')) {
+    expect(outputPlacement(p, outputs, ['new.p.w', 'new.m.w'], ['loss'])).toBe('cpu');
+  }
+  const placement = outputPlacement('webgpu', outputs, ['new.p.w', 'new.m.w', 'present.0.k'], ['loss', 'present.0.k']);
+  expect(placement).toEqual({ loss: 'cpu', 'new.p.w': 'gpu-buffer', 'new.m.w': 'gpu-buffer', 'present.0.k': 'cpu' });
+  expect(sessionOptions('webgpu', 1, placement).preferredOutputLocation).toEqual(placement);
+  // Nothing kept (or everything kept also fetched): the plain all-CPU session, shared with fetch-only runs.
+  expect(outputPlacement('webgpu', outputs, [], ['loss'])).toBe('cpu');
+  expect(outputPlacement('webgpu', outputs, ['loss'], ['loss'])).toBe('cpu');
+  // keepOnDevice off: today's CPU placement on webgpu too.
+  expect(outputPlacement('webgpu', outputs, ['new.p.w'], [], false)).toBe('cpu');
+  expect(placementKey('cpu')).toBe('');
+  expect(placementKey(placement)).toBe('|device:["new.m.w","new.p.w"]');
+  expect(placementKey(outputPlacement('webgpu', outputs, ['new.m.w', 'new.p.w'], []))).toBe(placementKey(placement));
+});
+
+test('tensors put from the host go to the device on webgpu only, and only non-empty float32 ones', () => {
+  for (const p of providers) expect(putLocation(p, 'float32', 12)).toBe(p === 'webgpu' ? 'gpu-buffer' : 'cpu');
+  expect(putLocation('webgpu', 'int64', 12)).toBe('cpu');
+  expect(putLocation('webgpu', 'bool', 12)).toBe('cpu');
+  expect(putLocation('webgpu', 'float32', 0)).toBe('cpu');
+  expect(putLocation('webgpu', 'float32', 12, false)).toBe('cpu');
 });
 
 test('cpu is the default and runs', async () => {

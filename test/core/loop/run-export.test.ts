@@ -45,7 +45,7 @@ describe('exporting a run and its labels', () => {
     expect(candidates.filter((c) => c.split === 'heldout').every((c) => typeof c.score === 'number')).toBe(true);
 
     const session = await ort.InferenceSession.create(summary.reranker!);
-    expect([...session.inputNames].sort()).toEqual(['attention_mask', 'input_ids', 'token_type_ids']);
+    expect([...session.inputNames].sort()).toEqual(['attention_mask', 'input_ids']);
   });
 
   it('carries labels into another copy of the store, all or nothing', () => {
