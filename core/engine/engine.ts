@@ -22,7 +22,9 @@ export interface EngineOptions {
   copyThroughProgram?: boolean;
   /**
    * Keep parameters, optimizer state, KV caches and put weights in device memory between runs where the provider
-   * can (WebGPU). Default true; false places every output in CPU memory as before, to measure what residency buys.
+   * can (WebGPU). Default false: no run of the app or the loop asks onnxruntime-node for device-placed outputs until
+   * gpu-check has shown them safe on a real GPU (issue 14: reading one aborts the process); the GPU checks and
+   * `bench engine` opt in to measure what residency buys.
    */
   keepOnDevice?: boolean;
 }
@@ -106,10 +108,10 @@ export class Engine {
         provider,
         intraOpThreads: options.intraOpThreads ?? 2,
         copyThroughProgram: options.copyThroughProgram ?? false,
-        keepOnDevice: options.keepOnDevice ?? true,
+        keepOnDevice: options.keepOnDevice ?? false,
       } satisfies WorkerConfig,
     });
-    return new Engine(worker, provider, options.keepOnDevice ?? true);
+    return new Engine(worker, provider, options.keepOnDevice ?? false);
   }
 
   private async call(req: Request): Promise<Reply & { ok: true }> {

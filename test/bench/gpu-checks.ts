@@ -78,7 +78,7 @@ async function opCheck(provider: ProviderName, name: string): Promise<CheckResul
     if (i.name === 'ids') feeds.ids = i64([0, 3, 7, 23, 3], [5]);
   }
   const run = async (p: ProviderName): Promise<Record<string, HostTensor>> => {
-    const engine = await Engine.start({ provider: p, intraOpThreads: 1, verified: true });
+    const engine = await Engine.start({ provider: p, intraOpThreads: 1, verified: true, keepOnDevice: true });
     try {
       return await engine.run(program, { feeds, fetch: ['y', 'gx'] });
     } finally {
@@ -101,7 +101,7 @@ function lmBatch(rng: Rng, B: number, T: number): Record<string, HostTensor> {
 async function both<T>(provider: ProviderName, body: (engine: Engine) => Promise<T>): Promise<[T, T]> {
   const out: T[] = [];
   for (const p of [provider, 'cpu'] as const) {
-    const engine = await Engine.start({ provider: p, intraOpThreads: 1, verified: true });
+    const engine = await Engine.start({ provider: p, intraOpThreads: 1, verified: true, keepOnDevice: true });
     try {
       out.push(await body(engine));
     } finally {
